@@ -1,0 +1,15 @@
+"""Pure-Python simulator core of hwsim. Must not import Django (checked by a test).
+
+Modules:
+- ``topology``: SCALE-Sim topology CSV parsing (conv and GEMM) into layers.
+- ``config``: accelerator configuration (SCALE-Sim ``.cfg`` and hwsim's own JSON).
+- ``systolic``: compute cycles of an R×C systolic array per dataflow (os/ws/is), SCALE-Sim v3.0.0 exact.
+- ``memory``: SRAM/off-chip traffic, bandwidth stalls, energy.
+- ``platform``: multi-chiplet platforms joined by a die-to-die link.
+- ``workloads``: built-in networks (ResNet-50 v1.5, MobileNet v1, BERT-Large, …).
+- ``packaging``: Chiplet Actuary recurring/NRE cost and yield of OS / FO / SI packages.
+- ``loadgen``: MLPerf-style scenarios (SingleStream, MultiStream, Server, Offline) in virtual time.
+- ``cli``: ``python -m hwsim`` sub-commands.
+"""
+
+SIMULATOR_VERSION = "0.1.0"
