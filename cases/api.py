@@ -1,0 +1,113 @@
+"""REST API for demand cases: /api/v1/t/<tenant_slug>/cases/ (list, create, retrieve, update draft, act)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases import services
+from cases.models import DemandCase
+from cases.rules import is_case_applicant
+from cases.serializers import (
+    DemandCaseDetailSerializer,
+    DemandCaseSerializer,
+    QualificationDecisionSerializer,
+    TransitionRequestSerializer,
+)
+from cases.views import visible_cases
+from platform_site.api import TENANT_SLUG_PARAMETER, TenantAPIMixin
+from platform_site.enums import Role
+from platform_site.rules import organizations_in
+from platform_site.tenancy import get_for_tenant_or_404
+from platform_site.transitions import TransitionRefused
+
+CONFLICT = OpenApiResponse(description="The case's state or a rule forbids this (body: detail, code).")
+ACTION_PARAMETER = OpenApiParameter(
+    "action_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(services.SIMPLE_TRANSITIONS)
+)
+ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[TENANT_SLUG_PARAMETER]),
+    create=extend_schema(parameters=[TENANT_SLUG_PARAMETER]),
+    retrieve=extend_schema(parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER]),
+    partial_update=extend_schema(parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER], responses={200: DemandCaseSerializer, 409: CONFLICT}),
+)
+class DemandCaseViewSet(
+    TenantAPIMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Demand cases of the tenant visible to the caller (office staff: all; applicants: their organisation's)."""
+
+    serializer_class = DemandCaseSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[DemandCase]:
+        return visible_cases(self.request).order_by("-created_at", "-pk")
+
+    def get_serializer_class(self) -> type:
+        return DemandCaseDetailSerializer if self.action == "retrieve" else DemandCaseSerializer
+
+    def get_object(self) -> DemandCase:
+        case = get_for_tenant_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        if not self.request.user.has_perm("cases.view_case", case):
+            raise NotFound
+        return case
+
+    def perform_create(self, serializer: Any) -> None:
+        orgs = sorted(organizations_in(self.request.user, self.request.tenant, Role.APPLICANT))
+        if not orgs or not self.request.user.has_perm("cases.create_case"):
+            raise PermissionDenied
+        serializer.save(tenant=self.request.tenant, applicant_org_id=orgs[0], created_by=self.request.user)
+
+    def perform_update(self, serializer: Any) -> None:
+        case = serializer.instance
+        if not self.request.user.has_perm("cases.edit_case", case):
+            if is_case_applicant(self.request.user, case):
+                raise TransitionRefused("The case can be edited only as a draft or while documents are requested.", code="not_editable")
+            raise PermissionDenied
+        serializer.save()
+
+    @extend_schema(
+        parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER, ACTION_PARAMETER],
+        request=TransitionRequestSerializer,
+        responses={200: DemandCaseSerializer, 403: OpenApiResponse(description="Not allowed"), 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<action_name>[a-z_]+)")
+    def transition(self, request: Request, tenant_slug: str, pk: str, action_name: str) -> Response:
+        """Run a named transition (submit, withdraw, start_qualification, …) with an optional comment."""
+        case = self.get_object()
+        body = TransitionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if action_name not in services.SIMPLE_TRANSITIONS:
+            raise ValidationError({"action_name": f"unknown action {action_name!r}"})
+        services.transition_case(case, action_name, request.user, comment=body.validated_data["comment"])
+        return Response(DemandCaseSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER],
+        request=QualificationDecisionSerializer,
+        responses={200: DemandCaseSerializer, 403: OpenApiResponse(description="Not allowed"), 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="qualification-decision")
+    def qualification_decision(self, request: Request, tenant_slug: str, pk: str) -> Response:
+        """Record the 資格審 decision with the eligibility checklist (office reviewers)."""
+        case = self.get_object()
+        body = QualificationDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.decide_qualification(case, request.user, **body.validated_data)
+        return Response(DemandCaseSerializer(case, context=self.get_serializer_context()).data, status=status.HTTP_200_OK)

@@ -1,0 +1,102 @@
+"""Forms of the demand-case screens; messages in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases.enums import EXCLUSIVE_CUSTOMISATIONS, Customisation, DocumentKind, ProjectType, QualificationDecision
+from cases.models import DemandCase
+from platform_site.forms import BootstrapFormMixin
+from platform_site.uploads import check_upload
+
+
+class DemandCaseForm(BootstrapFormMixin, forms.ModelForm):
+    """The applicant's intake form. A draft may be saved incomplete; submission checks completeness."""
+
+    customisations = forms.MultipleChoiceField(
+        label=_("Which customisation do you think you need?"),
+        choices=Customisation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = DemandCase
+        fields = [
+            "title",
+            "company_profile",
+            "employee_count",
+            "industry",
+            "application_field",
+            "problem_statement",
+            "smart_system_need",
+            "customisations",
+            "supply_chain_consulted",
+            "supply_chain_outcome",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {
+            "company_profile": forms.Textarea(attrs={"rows": 3}),
+            "problem_statement": forms.Textarea(attrs={"rows": 4}),
+            "smart_system_need": forms.Textarea(attrs={"rows": 4}),
+            "supply_chain_outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "application_field": _("e.g. defect inspection in metal processing, smart retail, elderly care"),
+            "supply_chain_outcome": _("Who did you ask, and why could they not serve the need?"),
+        }
+
+    def clean_customisations(self) -> list[str]:
+        chosen = self.cleaned_data["customisations"]
+        if len(chosen) > 1 and EXCLUSIVE_CUSTOMISATIONS & set(chosen):
+            raise ValidationError(_("“No customisation” and “Not sure” cannot be combined with other choices."))
+        return chosen
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("supply_chain_consulted") and not (data.get("supply_chain_outcome") or "").strip():
+            self.add_error("supply_chain_outcome", _("Tell us what the existing supply chain answered."))
+        return data
+
+
+class DocumentUploadForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Document type"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Office document or PNG/JPEG image"))
+
+    def __init__(self, *args: Any, max_bytes: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        check_upload(upload, self.max_bytes)
+        return upload
+
+
+class TransitionForm(BootstrapFormMixin, forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class QualificationDecisionForm(BootstrapFormMixin, forms.Form):
+    """資格審 checklist and decision (seed 000_9617a3b789ca4d20.txt)."""
+
+    eligible_applicant_type = forms.BooleanField(
+        label=_("Domestic SME, start-up or cross-domain system company"), required=False
+    )
+    eligible_need = forms.BooleanField(label=_("Has a smart-system application need or intends to develop a chip"), required=False)
+    eligible_supply_chain_gap = forms.BooleanField(label=_("The existing supply chain cannot serve it"), required=False)
+    decision = forms.ChoiceField(label=_("Decision"), choices=QualificationDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment to the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class NeedsAnalysisForm(BootstrapFormMixin, forms.Form):
+    summary = forms.CharField(label=_("Summary of the need"), widget=forms.Textarea(attrs={"rows": 5}), max_length=8000)
+    project_types = forms.MultipleChoiceField(
+        label=_("Likely project types"), choices=ProjectType.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )

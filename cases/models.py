@@ -1,0 +1,273 @@
+"""Demand cases (需求端案件) and what hangs off them: documents and the needs analysis.
+
+The case lifecycle is a django-fsm machine (``state``, protected): seed 000_9617a3b789ca4d20.txt,
+"收案與審查流程" — draft → submitted → qualification review (資格審) → {more documents requested,
+matchmaking referral (媒合轉介) → closed, reference design (使用參考設計) → closed, not eligible → closed,
+preliminary review (初審) → final review (複審) → in service → closed}, plus withdrawn. Referral and
+reference design go on to 初審 when they do not solve the need (the flowchart's "完成? 否" branches).
+Transitions only change fields; :mod:`cases.services` runs them, logs them and sends notifications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from cases.enums import (
+    REQUIRED_DOCUMENT_KINDS,
+    CaseSource,
+    CaseState,
+    ClosureReason,
+    DocumentKind,
+    Industry,
+)
+from platform_site.tenancy import TenantOwnedModel
+from platform_site.workdays import add_working_days, working_days_between
+
+S = CaseState
+APPLICANT = "cases.applicant_transition"
+QUALIFIER = "cases.qualification_transition"
+OFFICE = "cases.office_transition"
+COMMITTEE = "cases.committee_transition"
+
+
+def taipei_today() -> dt.date:
+    """Today's date in Asia/Taipei (settings.TIME_ZONE)."""
+    return timezone.localdate()
+
+
+class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
+    """A demand-side case: an SME's smart-system need, from intake to closure."""
+
+    reference = models.CharField(_("case number"), max_length=32, blank=True)
+    applicant_org = models.ForeignKey(
+        "platform_site.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("applicant")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("case title"), max_length=200)
+    source = models.CharField(_("case source"), max_length=16, choices=CaseSource.choices, default=CaseSource.INBOUND)
+    company_profile = models.TextField(_("company profile"), blank=True)
+    employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    industry = models.CharField(_("industry"), max_length=16, choices=Industry.choices, blank=True)
+    application_field = models.CharField(_("application field"), max_length=200, blank=True)
+    problem_statement = models.TextField(_("the problem"), blank=True)
+    smart_system_need = models.TextField(_("smart-system need"), blank=True)
+    customisations = models.JSONField(_("customisation needed"), default=list, blank=True)
+    supply_chain_consulted = models.BooleanField(_("asked the existing supply chain"), default=False)
+    supply_chain_outcome = models.TextField(_("what the supply chain said"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    state = FSMField(_("status"), default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    qualification_due = models.DateField(_("qualification due"), null=True, blank=True)
+    qualification_days_remaining = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    qualification_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    qualification_decided_at = models.DateTimeField(null=True, blank=True)
+    eligible_applicant_type = models.BooleanField(_("domestic SME, start-up or cross-domain system company"), null=True)
+    eligible_need = models.BooleanField(_("smart-system application need or chip development intent"), null=True)
+    eligible_supply_chain_gap = models.BooleanField(_("existing supply chain cannot serve it"), null=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("demand case")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "reference"], condition=~models.Q(reference=""), name="case_unique_reference"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "state"], name="case_tenant_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference or _('(draft)')} {self.title}"
+
+    # ---- conditions ----------------------------------------------------------------------------------
+    def missing_for_submission(self) -> list[str]:
+        """Human-readable list of what must be filled in or uploaded before the case can be submitted."""
+        missing = [
+            str(self._meta.get_field(name).verbose_name)
+            for name in ("title", "industry", "application_field", "problem_statement", "smart_system_need",
+                         "contact_name", "contact_email")
+            if not getattr(self, name)
+        ]
+        if not self.customisations:
+            missing.append(str(self._meta.get_field("customisations").verbose_name))
+        present = set(self.documents.values_list("kind", flat=True)) if self.pk else set()
+        missing += [str(DocumentKind(kind).label) for kind in REQUIRED_DOCUMENT_KINDS if kind not in present]
+        return missing
+
+    def is_complete(self) -> bool:
+        return not self.missing_for_submission()
+
+    def eligibility_met(self) -> bool:
+        """All three criteria of 資格審 (seed 000): applicant type, need, supply-chain gap."""
+        return bool(self.eligible_applicant_type and self.eligible_need and self.eligible_supply_chain_gap)
+
+    def eligibility_failed(self) -> bool:
+        """At least one criterion was checked and found unmet."""
+        checks = (self.eligible_applicant_type, self.eligible_need, self.eligible_supply_chain_gap)
+        return any(value is False for value in checks)
+
+    # ---- due date ------------------------------------------------------------------------------------
+    def qualification_days_left(self, today: dt.date | None = None) -> int | None:
+        """Working days until the qualification due date (0 = due today, negative = overdue); None if not running."""
+        if self.qualification_due is None or self.state not in (S.SUBMITTED, S.QUALIFICATION):
+            return None
+        return working_days_between(today or taipei_today(), self.qualification_due)
+
+    def _start_clock(self, working_days: int) -> None:
+        self.qualification_due = add_working_days(taipei_today(), working_days)
+        self.qualification_days_remaining = None
+
+    # ---- transitions (named after the business action) -------------------------------------------------
+    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED, conditions=[is_complete], permission=APPLICANT)
+    def submit(self, *, by: Any, comment: str = "", reference: str = "", working_days: int = 5) -> None:
+        """Applicant submits: the case gets its number and the 5-working-day qualification clock starts."""
+        self.reference = reference
+        self.submitted_at = timezone.now()
+        self._start_clock(working_days)
+
+    @transition(field=state, source=S.SUBMITTED, target=S.QUALIFICATION, permission=QUALIFIER)
+    def start_qualification(self, *, by: Any, comment: str = "") -> None:
+        """An office reviewer takes the case for the document review (書審)."""
+        self.qualification_reviewer = by
+
+    @transition(field=state, source=S.QUALIFICATION, target=S.DOCUMENTS_REQUESTED, permission=QUALIFIER)
+    def request_documents(self, *, by: Any, comment: str = "") -> None:
+        """Back to the applicant for more documents; the clock stops with the working days left kept."""
+        left = working_days_between(taipei_today(), self.qualification_due) if self.qualification_due else 0
+        self.qualification_days_remaining = max(1, left)
+        self.qualification_due = None
+
+    @transition(
+        field=state, source=S.DOCUMENTS_REQUESTED, target=S.QUALIFICATION, conditions=[is_complete], permission=APPLICANT
+    )
+    def resubmit(self, *, by: Any, comment: str = "") -> None:
+        """The applicant sends the requested documents: the clock resumes with the days it had left (≥ 1)."""
+        self._start_clock(self.qualification_days_remaining or 1)
+
+    def _decide(self, by: Any) -> None:
+        self.qualification_decided_at = timezone.now()
+        self.qualification_reviewer = self.qualification_reviewer or by
+
+    @transition(field=state, source=S.QUALIFICATION, target=S.REFERRED, conditions=[eligibility_met], permission=QUALIFIER)
+    def refer(self, *, by: Any, comment: str = "") -> None:
+        """媒合轉介: an existing external supplier can serve the need."""
+        self._decide(by)
+
+    @transition(
+        field=state, source=S.QUALIFICATION, target=S.REFERENCE_DESIGN, conditions=[eligibility_met], permission=QUALIFIER
+    )
+    def assign_reference_design(self, *, by: Any, comment: str = "") -> None:
+        """不需客製化 → 使用參考設計 (free service)."""
+        self._decide(by)
+
+    @transition(
+        field=state,
+        source=[S.QUALIFICATION, S.REFERRED, S.REFERENCE_DESIGN],
+        target=S.PRELIMINARY_REVIEW,
+        conditions=[eligibility_met],
+        permission=QUALIFIER,
+    )
+    def proceed_to_preliminary(self, *, by: Any, comment: str = "") -> None:
+        """To 初審: customisation is needed (or the referral / reference design did not solve it)."""
+        if self.state == S.QUALIFICATION:
+            self._decide(by)
+
+    @transition(
+        field=state, source=S.QUALIFICATION, target=S.CLOSED, conditions=[eligibility_failed], permission=QUALIFIER
+    )
+    def declare_not_eligible(self, *, by: Any, comment: str = "") -> None:
+        """Not eligible: closed with reason not_eligible."""
+        self._decide(by)
+        self._close(ClosureReason.NOT_ELIGIBLE)
+
+    @transition(field=state, source=S.PRELIMINARY_REVIEW, target=S.FINAL_REVIEW, permission=COMMITTEE)
+    def pass_preliminary(self, *, by: Any, comment: str = "") -> None:
+        """初審 consensus: go to 複審."""
+
+    @transition(field=state, source=S.PRELIMINARY_REVIEW, target=S.CLOSED, permission=COMMITTEE)
+    def fail_preliminary(self, *, by: Any, comment: str = "") -> None:
+        self._close(ClosureReason.NOT_PASSED_PRELIMINARY)
+
+    @transition(field=state, source=S.FINAL_REVIEW, target=S.IN_SERVICE, permission=COMMITTEE)
+    def pass_final(self, *, by: Any, comment: str = "") -> None:
+        """複審 passed: platform service (work group, case manager) begins."""
+
+    @transition(field=state, source=S.FINAL_REVIEW, target=S.CLOSED, permission=COMMITTEE)
+    def fail_final(self, *, by: Any, comment: str = "") -> None:
+        self._close(ClosureReason.NOT_PASSED_FINAL)
+
+    @transition(
+        field=state, source=[S.REFERRED, S.REFERENCE_DESIGN, S.IN_SERVICE], target=S.CLOSED, permission=OFFICE
+    )
+    def close_completed(self, *, by: Any, comment: str = "") -> None:
+        """結案: the referral, reference design or platform service is complete."""
+        self._close(ClosureReason.COMPLETED)
+
+    @transition(
+        field=state,
+        source=[S.DRAFT, S.SUBMITTED, S.QUALIFICATION, S.DOCUMENTS_REQUESTED],
+        target=S.WITHDRAWN,
+        permission=APPLICANT,
+    )
+    def withdraw(self, *, by: Any, comment: str = "") -> None:
+        """The applicant withdraws the case (撤案)."""
+        self.qualification_due = None
+        self.closed_at = timezone.now()
+
+    def _close(self, reason: str) -> None:
+        self.closure_reason = reason
+        self.closed_at = timezone.now()
+        self.qualification_due = None
+
+
+def _document_path(instance: CaseDocument, filename: str) -> str:
+    # ``filename`` is already the server-generated name (uploads.check_upload); never the user's name.
+    return f"tenant-{instance.tenant_id}/cases/{instance.case_id}/{filename}"
+
+
+class CaseDocument(TenantOwnedModel):
+    """A document uploaded to a case, stored privately under a server-generated name."""
+
+    case = models.ForeignKey(DemandCase, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document type"), max_length=32, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=_document_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at", "pk"]
+        verbose_name = _("case document")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class NeedsAnalysis(TenantOwnedModel):
+    """需求分析: the office's summary of the need after talking to the applicant (seed 000, step 2)."""
+
+    case = models.OneToOneField(DemandCase, on_delete=models.CASCADE, related_name="needs_analysis")
+    summary = models.TextField(_("summary of the need"))
+    project_types = models.JSONField(_("likely project types"), default=list, blank=True)
+    analysed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("needs analysis")

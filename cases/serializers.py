@@ -1,0 +1,112 @@
+"""API representations of demand cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.enums import EXCLUSIVE_CUSTOMISATIONS, Customisation, QualificationDecision
+from cases.models import CaseDocument, DemandCase
+from platform_site.models import TransitionLog
+from platform_site.transitions import history
+
+
+class CaseDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseDocument
+        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
+class TransitionLogSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TransitionLog
+        fields = ["transition", "source_state", "target_state", "by", "at", "comment"]
+        read_only_fields = fields
+
+    def get_by(self, obj: TransitionLog) -> str | None:
+        return obj.by.get_full_name() or obj.by.username if obj.by else None
+
+
+class DemandCaseSerializer(serializers.ModelSerializer):
+    """A demand case. ``state`` and the review fields are read-only: they change only through transitions."""
+
+    customisations = serializers.ListField(
+        child=serializers.ChoiceField(choices=Customisation.choices), required=False, allow_empty=True
+    )
+    applicant_org = serializers.CharField(source="applicant_org.name", read_only=True)
+    qualification_days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DemandCase
+        fields = [
+            "id",
+            "reference",
+            "state",
+            "applicant_org",
+            "title",
+            "company_profile",
+            "employee_count",
+            "industry",
+            "application_field",
+            "problem_statement",
+            "smart_system_need",
+            "customisations",
+            "supply_chain_consulted",
+            "supply_chain_outcome",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "submitted_at",
+            "qualification_due",
+            "qualification_days_left",
+            "closure_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "reference",
+            "state",
+            "submitted_at",
+            "qualification_due",
+            "closure_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_qualification_days_left(self, obj: DemandCase) -> int | None:
+        return obj.qualification_days_left()
+
+    def validate_customisations(self, value: list[str]) -> list[str]:
+        if len(value) > 1 and EXCLUSIVE_CUSTOMISATIONS & set(value):
+            raise serializers.ValidationError("“none” and “unsure” cannot be combined with other choices.")
+        return list(dict.fromkeys(value))
+
+
+class DemandCaseDetailSerializer(DemandCaseSerializer):
+    documents = CaseDocumentSerializer(many=True, read_only=True)
+    history = serializers.SerializerMethodField()
+
+    class Meta(DemandCaseSerializer.Meta):
+        fields = [*DemandCaseSerializer.Meta.fields, "documents", "history"]
+
+    @extend_schema_field(TransitionLogSerializer(many=True))
+    def get_history(self, obj: DemandCase) -> list[dict[str, Any]]:
+        return TransitionLogSerializer(history(obj), many=True).data  # type: ignore[return-value]
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class QualificationDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=QualificationDecision.choices)
+    comment = serializers.CharField(max_length=4000)
+    eligible_applicant_type = serializers.BooleanField()
+    eligible_need = serializers.BooleanField()
+    eligible_supply_chain_gap = serializers.BooleanField()

@@ -1,0 +1,247 @@
+"""Demand-case pages: list, intake form, detail with history, documents, decisions, reviewer queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import services
+from cases.enums import QUEUE_STATES, CaseState
+from cases.forms import (
+    DemandCaseForm,
+    DocumentUploadForm,
+    NeedsAnalysisForm,
+    QualificationDecisionForm,
+    TransitionForm,
+)
+from cases.models import CaseDocument, DemandCase, NeedsAnalysis
+from platform_site.enums import OFFICE_ROLES, Role
+from platform_site.rules import organizations_in, roles_in
+from platform_site.tenancy import get_for_tenant_or_404
+from platform_site.transitions import TransitionRefused, history
+from platform_site.views import paginate, tenant_member_required
+
+
+def visible_cases(request: HttpRequest) -> QuerySet[DemandCase]:
+    """Cases of the current tenant the user may see: all for office staff, their organisation's for applicants."""
+    roles = roles_in(request.user, request.tenant)
+    qs = DemandCase.objects.select_related("applicant_org")
+    if roles & OFFICE_ROLES:
+        return qs
+    return qs.filter(applicant_org_id__in=organizations_in(request.user, request.tenant, Role.APPLICANT))
+
+
+def _get_case_for_user(request: HttpRequest, pk: Any, perm: str = "cases.view_case") -> DemandCase:
+    """The case ``pk`` of this tenant: 404 if the user may not see it, 403 if they may see but not ``perm``."""
+    case = get_for_tenant_or_404(visible_cases(request), pk=pk)
+    if not request.user.has_perm("cases.view_case", case):
+        raise Http404
+    if perm != "cases.view_case" and not request.user.has_perm(perm, case):
+        raise PermissionDenied
+    return case
+
+
+@tenant_member_required
+def case_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    qs = visible_cases(request)
+    state = request.GET.get("state", "")
+    if state in CaseState.values:
+        qs = qs.filter(state=state)
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(reference__icontains=search) | Q(applicant_org__name__icontains=search))
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": paginate(request, qs),
+            "states": CaseState.choices,
+            "state": state,
+            "q": search,
+            "can_create": request.user.has_perm("cases.create_case"),
+        },
+    )
+
+
+@tenant_member_required
+def review_queue(request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    """Office reviewers' queue: submitted / under review / waiting for documents, soonest due first."""
+    if not request.user.has_perm("cases.view_queue"):
+        raise PermissionDenied
+    qs = (
+        DemandCase.objects.filter(state__in=QUEUE_STATES)
+        .select_related("applicant_org", "qualification_reviewer")
+        .order_by("qualification_due", "submitted_at", "pk")
+    )
+    return render(request, "cases/review_queue.html", {"page": paginate(request, qs)})
+
+
+@tenant_member_required
+def case_create(request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    if not request.user.has_perm("cases.create_case"):
+        raise PermissionDenied
+    orgs = sorted(organizations_in(request.user, request.tenant, Role.APPLICANT))
+    if not orgs:
+        raise PermissionDenied
+    form = DemandCaseForm(request.POST or None, initial={"contact_name": request.user.get_full_name(), "contact_email": request.user.email})
+    if request.method == "POST" and form.is_valid():
+        case = form.save(commit=False)
+        case.tenant = request.tenant
+        case.applicant_org_id = orgs[0]
+        case.created_by = request.user
+        case.save()
+        messages.success(request, _("Draft saved. Upload the required documents, then submit."))
+        return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "case": None})
+
+
+@tenant_member_required
+def case_edit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, pk, "cases.edit_case")
+    form = DemandCaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Changes saved."))
+        return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "case": case})
+
+
+def _detail_context(request: HttpRequest, case: DemandCase, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    actions = [
+        t for t in case.get_available_user_state_transitions(user) if t.name in services.SIMPLE_TRANSITIONS
+    ]
+    analysis = NeedsAnalysis.objects.filter(case=case).select_related("analysed_by").first()
+    can_decide = case.state == CaseState.QUALIFICATION and user.has_perm("cases.decide_qualification", case)
+    context = {
+        "case": case,
+        "documents": case.documents.select_related("uploaded_by"),
+        "history": history(case),
+        "actions": actions,
+        "can_edit": user.has_perm("cases.edit_case", case),
+        "can_analyse": user.has_perm("cases.record_needs_analysis", case),
+        "is_office": bool(roles_in(user, request.tenant) & OFFICE_ROLES),
+        "analysis": analysis,
+        "upload_form": DocumentUploadForm(),
+        "transition_form": TransitionForm(),
+        "decision_form": QualificationDecisionForm(
+            initial={
+                "eligible_applicant_type": case.eligible_applicant_type,
+                "eligible_need": case.eligible_need,
+                "eligible_supply_chain_gap": case.eligible_supply_chain_gap,
+            }
+        )
+        if can_decide
+        else None,
+        "missing": case.missing_for_submission() if case.state in (CaseState.DRAFT, CaseState.DOCUMENTS_REQUESTED) else [],
+    }
+    context.update(extra)
+    return context
+
+
+@tenant_member_required
+def case_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _refused(request: HttpRequest, case: DemandCase, message: str, **extra: Any) -> HttpResponse:
+    """Re-render the case with the refusal explained; HTTP 409 Conflict. Nothing the user typed is lost."""
+    case.refresh_from_db()
+    return render(request, "cases/case_detail.html", _detail_context(request, case, error=message, **extra), status=409)
+
+
+@require_POST
+@tenant_member_required
+def case_transition(request: HttpRequest, tenant_slug: str, pk: int, action: str) -> HttpResponse:
+    case = _get_case_for_user(request, pk)
+    if action not in services.SIMPLE_TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, case, _("Please correct the comment."), transition_form=form)
+    try:
+        services.transition_case(case, action, request.user, comment=form.cleaned_data["comment"])
+    except TransitionRefused as exc:
+        return _refused(request, case, exc.message, transition_form=form)
+    messages.success(request, _("Done: the case is now “%(state)s”.") % {"state": case.get_state_display()})
+    return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
+
+
+@require_POST
+@tenant_member_required
+def qualification_decide(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, pk, "cases.decide_qualification")
+    form = QualificationDecisionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, case, _("Please correct the errors in the decision form."), decision_form=form)
+    try:
+        services.decide_qualification(case, request.user, **form.cleaned_data)
+    except TransitionRefused as exc:
+        return _refused(request, case, exc.message, decision_form=form)
+    messages.success(request, _("Decision recorded: the case is now “%(state)s”.") % {"state": case.get_state_display()})
+    return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
+
+
+@require_POST
+@tenant_member_required
+def document_upload(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, pk, "cases.edit_case")
+    form = DocumentUploadForm(request.POST, request.FILES, max_bytes=request.tenant.setting("upload_max_bytes", None))
+    if form.is_valid():
+        try:
+            services.add_document(case, request.user, form.cleaned_data["kind"], form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc)
+    if form.errors:
+        context = _detail_context(request, case, upload_form=form)
+        return render(request, "cases/case_detail.html", context, status=400)
+    messages.success(request, _("Document uploaded."))
+    return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
+
+
+def _get_document(request: HttpRequest, pk: int, doc_pk: Any, perm: str) -> CaseDocument:
+    case = _get_case_for_user(request, pk, perm)
+    return get_for_tenant_or_404(CaseDocument.objects.filter(case=case), pk=doc_pk)
+
+
+@tenant_member_required
+def document_download(request: HttpRequest, tenant_slug: str, pk: int, doc_pk: int) -> FileResponse:
+    """Stream a private document to an authorised user (as an attachment, never rendered inline)."""
+    document = _get_document(request, pk, doc_pk, "cases.view_case")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@tenant_member_required
+def document_delete(request: HttpRequest, tenant_slug: str, pk: int, doc_pk: int) -> HttpResponse:
+    document = _get_document(request, pk, doc_pk, "cases.edit_case")
+    services.delete_document(document)
+    messages.success(request, _("Document removed."))
+    return redirect("cases:detail", tenant_slug=tenant_slug, pk=pk)
+
+
+@tenant_member_required
+def needs_analysis_edit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    case = _get_case_for_user(request, pk, "cases.record_needs_analysis")
+    existing = NeedsAnalysis.objects.filter(case=case).first()
+    initial = {"summary": existing.summary, "project_types": existing.project_types} if existing else {}
+    form = NeedsAnalysisForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.record_needs_analysis(case, request.user, **form.cleaned_data)
+        messages.success(request, _("Needs analysis saved."))
+        return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
+    return render(request, "cases/needs_analysis_form.html", {"form": form, "case": case})

@@ -1,0 +1,43 @@
+"""Stable codes for tenant kinds, roles and organisation kinds (labels are for display only)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TenantKind(models.TextChoices):
+    PLATFORM_OFFICE = "platform_office", _("Programme office")
+    VERIFICATION_LAB = "verification_lab", _("Verification lab")
+    GRANT_CALL = "grant_call", _("Grant call office")
+
+
+class Role(models.TextChoices):
+    """Roles are per tenant (DOMAIN.md "Actors"; seed 000_9617a3b789ca4d20.txt)."""
+
+    APPLICANT = "applicant", _("Applicant (demand side)")
+    SUPPLIER = "supplier", _("Supplier (supply side)")
+    OFFICE_REVIEWER = "office_reviewer", _("Office reviewer")
+    CTO = "cto", _("CTO")
+    EXPERT = "expert", _("Expert reviewer")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    FINANCE = "finance", _("Finance admin")
+    TENANT_ADMIN = "tenant_admin", _("Tenant admin")
+
+
+#: Roles that act for the programme office and see every case of the tenant.
+OFFICE_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.CTO, Role.TENANT_ADMIN})
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    UNIVERSITY = "university", _("University")
+    RESEARCH_INSTITUTE = "research_institute", _("Legal-person research institute")
+
+
+class CompanySize(models.TextChoices):
+    """Demand side: domestic SMEs, start-ups and cross-domain system companies (seed 000)."""
+
+    SME = "sme", _("SME")
+    STARTUP = "startup", _("Start-up")
+    CROSS_DOMAIN = "cross_domain", _("Cross-domain system company")
+    LARGE = "large", _("Large enterprise")
+    NOT_APPLICABLE = "na", _("Not applicable")

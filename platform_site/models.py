@@ -1,0 +1,134 @@
+"""Tenancy core: tenants (programme offices), organisations, memberships, transition log, counters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from platform_site.enums import CompanySize, OrganizationKind, Role, TenantKind
+from platform_site.tenancy import TenantOwnedModel, require_tenant
+from platform_site.validators import validate_ubn
+
+
+class Tenant(models.Model):
+    """A programme office running its own intake, committees and rules on the shared portal."""
+
+    slug = models.SlugField(_("slug"), unique=True, max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=TenantKind.choices, default=TenantKind.PLATFORM_OFFICE)
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("tenant")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def setting(self, key: str, default: Any) -> Any:
+        """A per-tenant setting from ``settings`` JSON, or ``default``."""
+        return (self.settings or {}).get(key, default)
+
+
+class Organization(TenantOwnedModel):
+    """A company, university or legal-person research institute known to one tenant."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices, default=OrganizationKind.COMPANY)
+    ubn = models.CharField(_("unified business number (統一編號)"), max_length=8, blank=True, validators=[validate_ubn])
+    size = models.CharField(_("size"), max_length=16, choices=CompanySize.choices, default=CompanySize.SME)
+    is_domestic = models.BooleanField(_("registered in Taiwan"), default=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "ubn"], condition=~models.Q(ubn=""), name="org_unique_ubn_per_tenant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in a tenant, optionally for an organisation (applicant, supplier, case manager).
+
+    Not under row-level security: it is the access-control table itself and is read across tenants to
+    list a user's tenants; every query filters by ``user`` (and ``tenant`` inside a tenant).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tenant", "role"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "user", "role"], name="membership_unique_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.tenant.slug}: {self.role}"
+
+
+class TransitionLog(TenantOwnedModel):
+    """One row per state change of any state machine: who, when, from, to, comment.
+
+    The single transition-log mechanism of the portal (cases, reviews, suppliers, invoices, jobs).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("action"), max_length=64)
+    source_state = models.CharField(_("from"), max_length=64)
+    target_state = models.CharField(_("to"), max_length=64)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["tenant", "content_type", "object_id"], name="translog_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.source_state} → {self.target_state}"
+
+
+class TenantCounter(TenantOwnedModel):
+    """Gapless per-tenant sequences (case references, report numbers, invoice numbers)."""
+
+    key = models.CharField(max_length=64)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="counter_unique_key")]
+
+    @classmethod
+    def next_value(cls, key: str) -> int:
+        """Return the next number of ``key`` in the current tenant (1, 2, …), gapless inside a transaction.
+
+        Raises TenantNotSetError outside a tenant scope. Must run inside ``transaction.atomic()`` so that a
+        rolled-back caller also rolls back the number.
+        """
+        tenant = require_tenant()
+        with transaction.atomic():
+            counter, _created = cls.objects.select_for_update().get_or_create(tenant=tenant, key=key)
+            counter.value += 1
+            counter.save(update_fields=["value"])
+        return counter.value

@@ -1,0 +1,26 @@
+"""URL map. Tenant pages live under /t/<tenant_slug>/, the tenant API under /api/v1/t/<tenant_slug>/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from platform_site import views
+
+tenant_patterns = [
+    path("", views.tenant_home, name="tenant_home"),
+    path("register/", views.register_applicant, name="register"),
+    path("", include("cases.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+    path("api/v1/t/<slug:tenant_slug>/", include("cases.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+]
