@@ -14,7 +14,8 @@ from hwsim.engine.platform import Platform, filter_shares, simulate_layer, simul
 from hwsim.engine.systolic import simulate_compute
 from hwsim.engine.topology import ConvLayer, GemmLayer, load_topology
 
-REF = Path("/work/shared/reference/scalesim")
+# SCALE-Sim v3 reference inputs in shared/ (beside the repository; see its README)
+REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "scalesim"
 RESNET50 = REF / "mlperf" / "Resnet50.csv"
 SMALL = [ConvLayer("c1", 8, 8, 3, 3, 2, 4, 1), ConvLayer("c6", 9, 9, 3, 3, 8, 16, 2), GemmLayer("g3", 33, 5, 9)]
 

@@ -7,7 +7,8 @@ import pytest
 from hwsim.engine.topology import (ConvLayer, GemmLayer, TopologyError, detect_gemm, load_topology,
                                    parse_conv_csv, parse_gemm_csv)
 
-REF = Path("/work/shared/reference/scalesim")
+# SCALE-Sim v3 reference inputs in shared/ (beside the repository; see its README)
+REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "scalesim"
 CONV_HEADER = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
 
 
