@@ -23,7 +23,11 @@ def memberships_in(user: Any, tenant: Any) -> list[tuple[str, int | None]]:
     """``[(role, organization_id), …]`` of ``user`` in ``tenant`` (cached per user object)."""
     if tenant is None or not getattr(user, "is_authenticated", False):
         return []
-    cache = user.__dict__.setdefault("_tenant_memberships", {})
+    # getattr/setattr (not __dict__) so a SimpleLazyObject request.user shares the cache of the real user.
+    cache = getattr(user, "_tenant_memberships", None)
+    if cache is None:
+        cache = {}
+        user._tenant_memberships = cache
     if tenant.pk not in cache:
         cache[tenant.pk] = list(user.memberships.filter(tenant_id=tenant.pk).values_list("role", "organization_id"))
     return cache[tenant.pk]

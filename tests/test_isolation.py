@@ -1,0 +1,85 @@
+"""Tenant isolation over every route: a user of tenant B (or of no tenant) gets 404 for anything of tenant A.
+
+The routes are discovered from the URL configuration, so a new page or API endpoint is covered
+automatically; a route whose URL arguments this test cannot fill makes it fail until a sample is added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import complete_case
+
+pytestmark = pytest.mark.django_db
+
+#: Routes that are public by design (the office's landing page and its registration form).
+PUBLIC_ROUTES = {"tenant_home", "register"}
+
+
+def tenant_routes() -> Iterator[tuple[str, list[str]]]:
+    """(route name with namespace, URL argument names) for every route under a tenant slug."""
+
+    def walk(patterns, prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield f"{namespace}{entry.name}", prefix + str(entry.pattern)
+
+    for name, route in walk(get_resolver().url_patterns, "", ""):
+        if "<slug:tenant_slug>" in route:
+            yield name, re.findall(r"<(?:\w+:)?(\w+)>", route) + re.findall(r"\(\?P<(\w+)>", route)
+
+
+def test_the_route_walk_finds_the_case_pages_and_api():
+    names = {name for name, _args in tenant_routes()}
+    assert {"cases:list", "cases:detail", "cases:document_download", "cases:decide", "api-case-list", "api-case-detail",
+            "api-case-transition"} <= names
+
+
+@pytest.fixture
+def samples(world):
+    case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
+    from platform_site.tenancy import tenant_scope
+
+    with tenant_scope(world.a):
+        document = case.documents.first()
+    return {"tenant_slug": "tsmp", "pk": case.pk, "doc_pk": document.pk, "action": "submit", "action_name": "submit"}
+
+
+def _urls(samples):
+    for name, args in sorted(tenant_routes()):
+        if name in PUBLIC_ROUTES:
+            continue
+        unknown = [a for a in args if a not in samples]
+        assert not unknown, f"route {name} has URL arguments {unknown}: add a tenant-A sample for them to `samples`"
+        yield name, reverse(name, kwargs={a: samples[a] for a in args})
+
+
+@pytest.mark.parametrize("persona", ["b_reviewer", "b_applicant", "outsider"])
+def test_every_tenant_route_is_404_for_other_tenants(client, world, samples, persona):
+    client.force_login(getattr(world, persona))
+    failures = []
+    for name, url in _urls(samples):
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            if status not in (404, 405):
+                failures.append((name, method, url, status))
+    assert failures == []
+
+
+def test_anonymous_users_are_sent_to_login_or_refused(client, samples):
+    for name, url in _urls(samples):
+        status = client.get(url).status_code
+        assert status in (302, 401, 403, 405), (name, status)
+
+
+def test_an_unknown_tenant_is_404(client, world):
+    client.force_login(world.reviewer)
+    assert client.get("/t/no-such-office/cases/").status_code == 404
+    assert client.get("/api/v1/t/no-such-office/cases/").status_code == 404
