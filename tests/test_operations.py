@@ -1,0 +1,72 @@
+"""Operations: production settings pass `check --deploy`; demo data loads once; the health check answers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import DemandCase
+from platform_site.models import Membership, Tenant, TransitionLog
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "x" * 64 + "-production-like-secret-for-the-check",
+        "DJANGO_ALLOWED_HOSTS": "portal.example.tw",
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "", "PORTAL_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_a_malformed_boolean_setting_fails_loudly(tmp_path):
+    env = {**os.environ, "DJANGO_DEBUG": "maybe", "PORTAL_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_two_tenants_every_role_and_cases_in_many_states(capsys):
+    call_command("seed_demo")
+    assert sorted(Tenant.objects.values_list("slug", flat=True)) == ["ailab", "tsmp"]
+    for tenant in Tenant.objects.all():
+        roles = set(Membership.objects.filter(tenant=tenant).values_list("role", flat=True))
+        assert roles == {"applicant", "supplier", "office_reviewer", "cto", "expert", "case_manager", "finance", "tenant_admin"}
+    tsmp = Tenant.objects.get(slug="tsmp")
+    states = set(DemandCase.all_tenants.filter(tenant=tsmp).values_list("state", flat=True))
+    assert len(DemandCase.all_tenants.filter(tenant=tsmp)) >= 8
+    assert {"draft", "submitted", "qualification", "documents_requested", "referred", "reference_design",
+            "preliminary_review", "final_review", "in_service", "closed"} <= states
+    assert TransitionLog.all_tenants.filter(tenant=tsmp).count() > 20
+    output = capsys.readouterr().out
+    assert "reviewer@tsmp.demo" in output and "demo-2026" in output
+    counts = (DemandCase.all_tenants.count(), TransitionLog.all_tenants.count(), Membership.objects.count())
+    call_command("seed_demo")  # a second run changes nothing
+    assert (DemandCase.all_tenants.count(), TransitionLog.all_tenants.count(), Membership.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_health_check(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
