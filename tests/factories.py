@@ -117,3 +117,15 @@ def complete_case(**kwargs: Any) -> DemandCase:
     for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION):
         CaseDocumentFactory(case=case, kind=kind)
     return case
+
+
+def set_fields(obj: Any, **fields: Any) -> None:
+    """Force column values on a tenant-owned row (test set-up only: bypasses transitions), in its tenant's scope."""
+    with tenant_scope(obj.tenant):
+        type(obj).objects.filter(pk=obj.pk).update(**fields)
+
+
+def reload(obj: Any) -> Any:
+    """A fresh copy of a tenant-owned row, read in its tenant's scope (works under PostgreSQL RLS)."""
+    with tenant_scope(obj.tenant):
+        return type(obj).objects.get(pk=obj.pk)

@@ -34,8 +34,18 @@ def real_broker(settings, tmp_path):
             "processed_folder": str(folder / "processed"),
             "control_folder": str(folder / "control"),
         }
+    _drop_connection_pools()
     yield celery_app
     conf.task_always_eager, conf.broker_transport_options = saved[0], saved[1]
+    _drop_connection_pools()
+
+
+def _drop_connection_pools() -> None:
+    """Forget pooled broker connections so the next producer/worker reads the current broker options."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from cases.models import DemandCase
 from platform_site.models import Membership, Tenant, TransitionLog
+from platform_site.tenancy import tenant_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,16 +55,25 @@ def test_seed_demo_loads_two_tenants_every_role_and_cases_in_many_states(capsys)
         roles = set(Membership.objects.filter(tenant=tenant).values_list("role", flat=True))
         assert roles == {"applicant", "supplier", "office_reviewer", "cto", "expert", "case_manager", "finance", "tenant_admin"}
     tsmp = Tenant.objects.get(slug="tsmp")
-    states = set(DemandCase.all_tenants.filter(tenant=tsmp).values_list("state", flat=True))
-    assert len(DemandCase.all_tenants.filter(tenant=tsmp)) >= 8
+    with tenant_scope(tsmp):
+        states = list(DemandCase.objects.values_list("state", flat=True))
+        assert TransitionLog.objects.count() > 20
+    assert len(states) >= 8
     assert {"draft", "submitted", "qualification", "documents_requested", "referred", "reference_design",
-            "preliminary_review", "final_review", "in_service", "closed"} <= states
-    assert TransitionLog.all_tenants.filter(tenant=tsmp).count() > 20
+            "preliminary_review", "final_review", "in_service", "closed"} <= set(states)
     output = capsys.readouterr().out
     assert "reviewer@tsmp.demo" in output and "demo-2026" in output
-    counts = (DemandCase.all_tenants.count(), TransitionLog.all_tenants.count(), Membership.objects.count())
+    counts = _row_counts()
     call_command("seed_demo")  # a second run changes nothing
-    assert (DemandCase.all_tenants.count(), TransitionLog.all_tenants.count(), Membership.objects.count()) == counts
+    assert _row_counts() == counts
+
+
+def _row_counts() -> list[tuple[int, int, int]]:
+    counts = []
+    for tenant in Tenant.objects.order_by("pk"):
+        with tenant_scope(tenant):
+            counts.append((DemandCase.objects.count(), TransitionLog.objects.count(), Membership.objects.filter(tenant=tenant).count()))
+    return counts
 
 
 @pytest.mark.django_db

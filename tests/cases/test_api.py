@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from cases.enums import CaseState
 from cases.models import DemandCase
-from tests.factories import DemandCaseFactory, complete_case
+from tests.factories import DemandCaseFactory, complete_case, reload, set_fields
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/t/tsmp/cases/"
@@ -48,14 +48,14 @@ def test_transition_and_conflict(api, world):
     assert response.data["code"] == "transition_not_allowed"
     response = api.patch(f"{BASE}{case.pk}/", {"title": "改名"}, format="json")
     assert response.status_code == 409
-    assert DemandCase.all_tenants.get(pk=case.pk).title != "改名"
+    assert reload(case).title != "改名"
     response = api.post(f"{BASE}{case.pk}/transitions/explode/", {}, format="json")
     assert response.status_code == 400
 
 
 def test_decision_by_api_and_role_checks(api, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.QUALIFICATION)
+    set_fields(case, state=CaseState.QUALIFICATION)
     decision = {"decision": "refer", "comment": "轉介合作系統整合商", "eligible_applicant_type": True,
                 "eligible_need": True, "eligible_supply_chain_gap": True}
     api.force_authenticate(world.applicant)

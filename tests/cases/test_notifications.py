@@ -9,14 +9,14 @@ from cases.enums import CaseState
 from cases.models import DemandCase
 from platform_site.models import TransitionLog
 from platform_site.tenancy import tenant_scope
-from tests.factories import complete_case
+from tests.factories import complete_case, reload, set_fields
 
 pytestmark = pytest.mark.django_db
 
 
 def test_decision_email_is_bilingual_and_sent_once(world, mailoutbox, django_capture_on_commit_callbacks):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.QUALIFICATION, reference="TSMP-2026-0007")
+    set_fields(case, state=CaseState.QUALIFICATION, reference="TSMP-2026-0007")
     with tenant_scope(world.a), django_capture_on_commit_callbacks(execute=True):
         case.refresh_from_db()
         log = services.decide_qualification(
@@ -33,7 +33,7 @@ def test_decision_email_is_bilingual_and_sent_once(world, mailoutbox, django_cap
     # A redelivered task message sends nothing more.
     assert tasks.notify_case_transition(tenant_id=world.a.pk, log_id=log.pk) is False
     assert len(mailoutbox) == 1
-    assert TransitionLog.all_tenants.get(pk=log.pk).notified_at is not None
+    assert reload(log).notified_at is not None
 
 
 def test_own_actions_and_missing_rows_send_nothing(world, mailoutbox):
@@ -50,6 +50,6 @@ def test_a_task_for_another_tenant_cannot_reach_the_log(world, mailoutbox):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     with tenant_scope(world.a):
         log = services.transition_case(case, "submit", world.applicant)
-    TransitionLog.all_tenants.filter(pk=log.pk).update(notified_at=None)
+    set_fields(log, notified_at=None)
     assert tasks.notify_case_transition(tenant_id=world.b.pk, log_id=log.pk) is False
     assert mailoutbox == []

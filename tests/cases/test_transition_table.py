@@ -18,7 +18,7 @@ from cases.enums import CaseState
 from cases.models import DemandCase
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused, run_transition
-from tests.factories import complete_case
+from tests.factories import complete_case, set_fields
 
 S = CaseState
 APPLICANT = {"applicant"}
@@ -91,7 +91,7 @@ def test_transition_by_role_and_state(world, name, state):
     sources, allowed = TABLE[name]
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     eligible = name != "declare_not_eligible"
-    DemandCase.all_tenants.filter(pk=case.pk).update(
+    set_fields(case, 
         state=state,
         eligible_applicant_type=True,
         eligible_need=True,
@@ -113,7 +113,7 @@ def test_transition_by_role_and_state(world, name, state):
 @pytest.mark.django_db
 def test_positive_decisions_need_eligibility_and_rejection_needs_a_failed_criterion(world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    DemandCase.all_tenants.filter(pk=case.pk).update(state=S.QUALIFICATION)
+    set_fields(case, state=S.QUALIFICATION)
     with tenant_scope(world.a):
         case.refresh_from_db()
         for name in ("refer", "assign_reference_design", "proceed_to_preliminary", "declare_not_eligible"):

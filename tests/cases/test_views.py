@@ -12,7 +12,7 @@ from cases.enums import CaseState
 from cases.models import DemandCase
 from platform_site.models import TransitionLog
 from platform_site.tenancy import tenant_scope
-from tests.factories import MINIMAL_PDF, CaseDocumentFactory, DemandCaseFactory, complete_case
+from tests.factories import MINIMAL_PDF, CaseDocumentFactory, DemandCaseFactory, complete_case, reload, set_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,15 @@ def url(name, case=None, **kwargs):
 
 
 def _state(case):
-    return DemandCase.all_tenants.get(pk=case.pk).state
+    return reload(case).state
 
 
 def test_applicant_creates_a_draft_for_their_organisation(client, world):
     client.force_login(world.applicant)
     response = client.post(url("create"), {"title": "布匹織疵辨識", "customisations": ["software"]})
     assert response.status_code == 302
-    case = DemandCase.all_tenants.get(title="布匹織疵辨識")
+    with tenant_scope(world.a):
+        case = DemandCase.objects.get(title="布匹織疵辨識")
     assert (case.tenant, case.applicant_org, case.created_by, case.state) == (world.a, world.org_a, world.applicant, "draft")
 
 
@@ -45,7 +46,8 @@ def test_invalid_customisation_combination_is_a_form_error(client, world):
     response = client.post(url("create"), {"title": "x", "customisations": ["none", "chip"]})
     assert response.status_code == 200
     assert "cannot be combined" in response.content.decode() or "不能" in response.content.decode()
-    assert not DemandCase.all_tenants.filter(title="x").exists()
+    with tenant_scope(world.a):
+        assert not DemandCase.objects.filter(title="x").exists()
 
 
 def test_submitting_an_incomplete_case_is_409_and_lists_what_is_missing(client, world):
@@ -64,7 +66,7 @@ def test_submit_numbers_the_case_and_starts_the_five_working_day_clock(client, w
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("transition", case, action="submit"))
     assert response.status_code == 302
-    case = DemandCase.all_tenants.get(pk=case.pk)
+    case = reload(case)
     year = dt.date.today().year
     assert case.reference == f"TSMP-{year}-0001"
     assert case.state == "submitted"
@@ -113,7 +115,7 @@ def test_documents_are_served_only_to_authorised_users(client, world):
 
 def test_applicant_cannot_edit_or_upload_after_submission(client, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.SUBMITTED)
+    set_fields(case, state=CaseState.SUBMITTED)
     client.force_login(world.applicant)
     assert client.get(url("edit", case)).status_code == 403
     upload = SimpleUploadedFile("a.pdf", MINIMAL_PDF)
@@ -132,29 +134,30 @@ def test_reviewer_decisions_move_the_case_and_are_logged(client, world):
     expected = {"refer": "referred", "reference_design": "reference_design", "proceed": "preliminary_review"}
     for decision, state in expected.items():
         case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-        DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.QUALIFICATION)
+        set_fields(case, state=CaseState.QUALIFICATION)
         assert _decide(client, case, decision).status_code == 302
         assert _state(case) == state
-        log = TransitionLog.all_tenants.filter(object_id=case.pk).get()
+        with tenant_scope(world.a):
+            log = TransitionLog.objects.select_related("by").get(object_id=case.pk)
         assert (log.by, log.source_state, log.target_state, log.comment) == (world.reviewer, "qualification", state, "說明")
 
 
 def test_not_eligible_needs_an_unmet_criterion_and_keeps_the_form(client, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.QUALIFICATION)
+    set_fields(case, state=CaseState.QUALIFICATION)
     client.force_login(world.reviewer)
     response = _decide(client, case, "not_eligible", ticks=3, comment="我的詳細理由")
     assert response.status_code == 409
     assert "我的詳細理由" in response.content.decode()  # nothing typed is lost
     assert _state(case) == "qualification"
     assert _decide(client, case, "not_eligible", ticks=2).status_code == 302
-    closed = DemandCase.all_tenants.get(pk=case.pk)
+    closed = reload(case)
     assert (closed.state, closed.closure_reason) == ("closed", "not_eligible")
 
 
 def test_a_decision_without_comment_is_a_form_error(client, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.QUALIFICATION)
+    set_fields(case, state=CaseState.QUALIFICATION)
     client.force_login(world.reviewer)
     assert _decide(client, case, "proceed", comment="").status_code == 409
     assert _state(case) == "qualification"
@@ -162,7 +165,7 @@ def test_a_decision_without_comment_is_a_form_error(client, world):
 
 def test_applicant_cannot_decide(client, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.QUALIFICATION)
+    set_fields(case, state=CaseState.QUALIFICATION)
     client.force_login(world.applicant)
     assert _decide(client, case, "proceed").status_code == 403
     assert _state(case) == "qualification"
@@ -190,7 +193,7 @@ def test_documents_request_pauses_and_resubmission_resumes_the_clock(client, wor
 
 def test_needs_analysis_is_recorded_by_office_staff_only(client, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.SUBMITTED)
+    set_fields(case, state=CaseState.SUBMITTED)
     client.force_login(world.applicant)
     assert client.get(url("needs_analysis", case)).status_code == 403
     client.force_login(world.reviewer)
@@ -223,7 +226,7 @@ def test_queue_shows_days_left_and_overdue(client, world):
         from platform_site.workdays import add_working_days, working_days_between
 
         due = today + dt.timedelta(days=offset)
-        DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.SUBMITTED, qualification_due=due)
+        set_fields(case, state=CaseState.SUBMITTED, qualification_due=due)
     client.force_login(world.reviewer)
     body = client.get(url("queue")).content.decode()
     for offset in (-10, 0, 10):
@@ -241,7 +244,7 @@ def test_the_queue_is_for_office_staff(client, world):
 def test_list_pages_use_a_constant_number_of_queries(client, world, django_assert_max_num_queries, rows):
     for _ in range(rows):
         case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-        DemandCase.all_tenants.filter(pk=case.pk).update(state=CaseState.SUBMITTED, qualification_due=dt.date(2026, 12, 1))
+        set_fields(case, state=CaseState.SUBMITTED, qualification_due=dt.date(2026, 12, 1))
     client.force_login(world.reviewer)
     for name in ("list", "queue"):
         with django_assert_max_num_queries(8):
