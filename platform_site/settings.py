@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "platform_site",
     "cases",
+    "hwsim",
 ]
 
 MIDDLEWARE = [
@@ -199,7 +200,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@tsmp.example.tw")
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("out", "processed", "control"):

@@ -1,0 +1,236 @@
+"""Verification lab records: platform presets, verification requests and their simulation jobs.
+
+Seed 003_fa9863a310fbdc37.txt: the lab certifies AI-chip platforms (fan-out chiplet integration) with
+MLPerf-style cross-platform performance reports. A :class:`VerificationRequest` asks for 1–n
+:class:`PlatformPreset` × workloads × scenarios; each run of it is a :class:`VerificationJob`, a django-fsm
+machine (``state``, protected) queued → running → succeeded / failed / cancelled. Transitions only change
+fields; :mod:`hwsim.services` runs them through :func:`platform_site.transitions.run_transition`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import rules
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from hwsim.engine.config import AcceleratorConfig, ConfigError
+from hwsim.engine.packaging import KNOWN_NODES
+from hwsim.enums import JobState, PackageType
+from platform_site.tenancy import TenantOwnedModel
+
+S = JobState
+
+
+def _rule(name: str) -> Callable[[Any, Any], bool]:
+    """A django-fsm ``permission=`` callable checking the rules permission ``name`` (works for user None)."""
+
+    def check(instance: Any, user: Any) -> bool:
+        return rules.has_perm(name, user, instance)
+
+    check.__name__ = name
+    return check
+
+
+SYSTEM = _rule("hwsim.system_job_transition")
+CANCEL = _rule("hwsim.cancel_job")
+
+
+def validate_accelerator(value: Any) -> None:
+    """``value`` must be a JSON object of AcceleratorConfig fields (rows and cols required); ValidationError else."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("The accelerator must be an object of configuration fields."))
+    known = set(AcceleratorConfig.__dataclass_fields__)
+    unknown = sorted(set(value) - known)
+    if unknown:
+        raise ValidationError(_("Unknown accelerator field(s): %(names)s.") % {"names": ", ".join(unknown)})
+    if "rows" not in value or "cols" not in value:
+        raise ValidationError(_("The accelerator needs rows and cols."))
+    try:
+        AcceleratorConfig(**value)
+    except ConfigError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class PlatformPreset(TenantOwnedModel):
+    """A platform in the lab's library: accelerator chiplet × count, die-to-die link, node, package.
+
+    Units: link bandwidth GB/s per chiplet port, link latency ns, chiplet area mm², node nm.
+    """
+
+    key = models.SlugField(_("key"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    accelerator = models.JSONField(_("accelerator"), validators=[validate_accelerator])
+    chiplets = models.PositiveSmallIntegerField(_("chiplets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(64)])
+    link_bandwidth_gbps = models.FloatField(_("D2D link bandwidth (GB/s)"), default=64.0, validators=[MinValueValidator(0.001)])
+    link_latency_ns = models.FloatField(_("D2D link latency (ns)"), default=10.0, validators=[MinValueValidator(0.0)])
+    node_nm = models.PositiveSmallIntegerField(_("process node (nm)"), choices=[(n, f"{n} nm") for n in KNOWN_NODES])
+    chiplet_area_mm2 = models.FloatField(_("chiplet area (mm²)"), validators=[MinValueValidator(0.01)])
+    package = models.CharField(_("package"), max_length=16, choices=PackageType.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("platform preset")
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="hwsim_preset_unique_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def accelerator_config(self) -> AcceleratorConfig:
+        """The validated chiplet configuration (raises ConfigError for a bad stored value)."""
+        return AcceleratorConfig(**self.accelerator)
+
+    def to_spec(self) -> dict[str, Any]:
+        """This platform as one entry of the runner spec's ``platforms`` list (hwsim.runner)."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "accelerator": dict(self.accelerator),
+            "chiplets": self.chiplets,
+            "link_bandwidth_gbps": self.link_bandwidth_gbps,
+            "link_latency_ns": self.link_latency_ns,
+            "node_nm": self.node_nm,
+            "chiplet_area_mm2": self.chiplet_area_mm2,
+            "package": self.package,
+        }
+
+
+class VerificationRequest(TenantOwnedModel):
+    """A request for a performance verification: platforms × workloads × scenarios.
+
+    ``workloads`` is ``[{"key": <BUILTIN_WORKLOADS key>, "batch": int}, …]``; ``scenarios`` a list of
+    :class:`~hwsim.enums.Scenario` codes. ``report_number`` (``VR-<year>-<nnnn>``, gapless per tenant) is set
+    when the first job succeeds and is printed on the certificate.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requester"))
+    requester_org = models.ForeignKey(
+        "platform_site.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("requesting organisation"),
+    )
+    platforms = models.ManyToManyField(PlatformPreset, through="RequestPlatform", related_name="+", verbose_name=_("platforms"))
+    workloads = models.JSONField(_("workloads"), default=list)
+    scenarios = models.JSONField(_("scenarios"), default=list)
+    seed = models.PositiveIntegerField(_("random seed"), default=2026)
+    quick = models.BooleanField(_("quick preview"), default=False)
+    report_number = models.CharField(_("report number"), max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("verification request")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "report_number"], condition=~models.Q(report_number=""), name="hwsim_request_unique_report"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def build_spec(self) -> dict[str, Any]:
+        """The runner spec (see hwsim.runner.run_verification): platforms in the order they were chosen."""
+        links = RequestPlatform.objects.filter(request=self).select_related("preset").order_by("position", "pk")
+        return {
+            "seed": self.seed,
+            "quick": self.quick,
+            "platforms": [link.preset.to_spec() for link in links],
+            "workloads": [{"key": w["key"], "batch": int(w["batch"]), "params": {}} for w in self.workloads],
+            "scenarios": list(self.scenarios),
+        }
+
+
+class RequestPlatform(TenantOwnedModel):
+    """One chosen platform of a request, in order (the M2M table, tenant-owned so it carries RLS)."""
+
+    request = models.ForeignKey(VerificationRequest, on_delete=models.CASCADE, related_name="platform_links")
+    preset = models.ForeignKey(PlatformPreset, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "request", "preset"], name="hwsim_request_platform_unique"),
+        ]
+
+
+class VerificationJob(ConcurrentTransitionMixin, TenantOwnedModel):
+    """One simulation run of a request (a Celery task). ``progress`` is a fraction 0..1.
+
+    ``spec`` is frozen at submission (later preset edits do not change a running or certified job);
+    ``results`` is the runner's output dict, written in the same save as the ``succeed`` transition.
+    ``attempt`` counts deliveries that started the run (a worker lost mid-run makes a second attempt).
+    """
+
+    request = models.ForeignKey(VerificationRequest, on_delete=models.CASCADE, related_name="jobs")
+    state = FSMField(_("status"), default=S.QUEUED, choices=S.choices, protected=True, db_index=True)
+    spec = models.JSONField(default=dict, editable=False)
+    progress = models.FloatField(_("progress"), default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    results = models.JSONField(null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("verification job")
+        indexes = [models.Index(fields=["tenant", "state"], name="hwsim_job_tenant_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}#{self.pk} {self.state}"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in (S.SUCCEEDED, S.FAILED, S.CANCELLED)
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent (0–100) for the progress bar."""
+        return max(0, min(100, round(self.progress * 100)))
+
+    # ---- transitions (named after the action; the worker's are system-only) -----------------------------
+    @transition(field=state, source=S.QUEUED, target=S.RUNNING, permission=SYSTEM)
+    def start(self, *, by: Any, comment: str = "") -> None:
+        """A worker picked the job up (first delivery)."""
+        self.attempt += 1
+        self.started_at = timezone.now()
+        self.progress, self.message, self.error = 0.0, "", ""
+
+    @transition(field=state, source=S.RUNNING, target=S.RUNNING, permission=SYSTEM)
+    def restart(self, *, by: Any, comment: str = "") -> None:
+        """A redelivered message found the job running (its worker was lost): run again from scratch."""
+        self.attempt += 1
+        self.started_at = timezone.now()
+        self.progress, self.message = 0.0, ""
+
+    @transition(field=state, source=S.RUNNING, target=S.SUCCEEDED, permission=SYSTEM)
+    def succeed(self, *, by: Any, comment: str = "", results: dict[str, Any]) -> None:
+        """The run finished: keep its results (same save as the state change)."""
+        self.results = results
+        self.progress = 1.0
+        self.finished_at = timezone.now()
+
+    @transition(field=state, source=[S.QUEUED, S.RUNNING], target=S.FAILED, permission=SYSTEM)
+    def fail(self, *, by: Any, comment: str = "", error: str) -> None:
+        """The run raised (bad spec, time limit): record the error text."""
+        self.error = error
+        self.finished_at = timezone.now()
+
+    @transition(field=state, source=[S.QUEUED, S.RUNNING], target=S.CANCELLED, permission=CANCEL)
+    def cancel(self, *, by: Any, comment: str = "") -> None:
+        """The requester or lab staff stop the job; a running worker notices at its next progress report."""
+        self.finished_at = timezone.now()

@@ -1,0 +1,224 @@
+"""The one place that changes verification requests and jobs: create, submit, cancel, run (all logged).
+
+Job lifecycle (seed 003_fa9863a310fbdc37.txt, cross-platform certification runs): :func:`submit` creates a
+queued job and queues :func:`hwsim.tasks.run_verification_job` on commit; the task calls :func:`run_job`,
+which is idempotent and crash-safe:
+
+* a job already succeeded / failed / cancelled is left alone (a duplicated or redelivered message is a no-op);
+* a job found *running* belongs to a lost worker (or a duplicate delivery): the run restarts from scratch as
+  a new ``attempt``; progress writes and the final transition of an older attempt are then ignored, so only
+  one attempt can finish;
+* results and the report number are written in the same database transaction as the ``succeed`` transition,
+  so there is exactly one result and one ``succeed`` log row per job;
+* progress is written at most every ``progress_interval`` seconds with a queryset ``update`` filtered on
+  ``state=running`` and the attempt — zero rows updated means the job was cancelled or superseded, and the
+  callback raises :class:`JobStopped`, which stops the runner.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hwsim.enums import ACTIVE_STATES, JobState
+from hwsim.models import PlatformPreset, RequestPlatform, VerificationJob, VerificationRequest
+from hwsim.rules import acting_as_system
+from platform_site.enums import Role
+from platform_site.models import Organization, TenantCounter, TransitionLog
+from platform_site.queueing import enqueue_on_commit
+from platform_site.rules import organizations_in
+from platform_site.transitions import TransitionRefused, run_transition
+
+logger = logging.getLogger(__name__)
+
+#: A job whose worker was lost this many times is failed instead of restarted (a poison job).
+MAX_ATTEMPTS = 3
+#: Seconds between two progress writes of a running job.
+PROGRESS_INTERVAL_S = 0.5
+
+Runner = Callable[[dict[str, Any], Callable[[float, str], None] | None], dict[str, Any]]
+
+
+class JobStopped(Exception):
+    """Raised by the progress callback: the job was cancelled or a newer attempt took it over."""
+
+
+def _default_runner() -> Runner:
+    from hwsim.runner import run_verification
+
+    return run_verification
+
+
+def next_report_number(request: VerificationRequest) -> str:
+    """``VR-<year>-<nnnn>``: gapless per tenant and year (prefix: the tenant's ``report_prefix`` setting)."""
+    year = timezone.localdate().year  # Asia/Taipei
+    prefix = request.tenant.setting("report_prefix", "VR")
+    return f"{prefix}-{year}-{TenantCounter.next_value(f'hwsim-report-{year}'):04d}"
+
+
+def requester_organisation(user: Any, tenant: Any, chosen: Organization | None = None) -> Organization | None:
+    """The organisation a new request is made for: the applicant's own, or the one lab staff chose (or none)."""
+    own = sorted(organizations_in(user, tenant, Role.APPLICANT))
+    if own and not user.has_perm("hwsim.choose_requester_org"):
+        return Organization.objects.get(pk=own[0])
+    return chosen
+
+
+def create_request(
+    user: Any,
+    *,
+    title: str,
+    presets: Sequence[PlatformPreset],
+    workloads: list[dict[str, Any]],
+    scenarios: list[str],
+    seed: int = 2026,
+    quick: bool = False,
+    requester_org: Organization | None = None,
+    submit_now: bool = True,
+) -> VerificationRequest:
+    """Create a request for ``presets`` (1–n, in order) × ``workloads`` ([{key, batch}]) × ``scenarios``.
+
+    With ``submit_now`` the first job is queued too (see :func:`submit`). Raises PermissionDenied when the
+    user may not create requests; the inputs are validated by the form / serializer before.
+    """
+    if not user.has_perm("hwsim.create_request"):
+        raise PermissionDenied
+    with transaction.atomic():
+        request = VerificationRequest.objects.create(
+            title=title,
+            requester=user,
+            requester_org=requester_org,
+            workloads=[{"key": w["key"], "batch": int(w["batch"])} for w in workloads],
+            scenarios=list(scenarios),
+            seed=seed,
+            quick=quick,
+        )
+        RequestPlatform.objects.bulk_create(
+            RequestPlatform(tenant=request.tenant, request=request, preset=preset, position=index)
+            for index, preset in enumerate(presets)
+        )
+        if submit_now:
+            submit(request, user)
+    return request
+
+
+def latest_job(request: VerificationRequest) -> VerificationJob | None:
+    return VerificationJob.objects.filter(request=request).order_by("-created_at", "-pk").first()
+
+
+def submit(request: VerificationRequest, user: Any, *, enqueue: bool = True) -> VerificationJob:
+    """Queue a new job for ``request`` (first run, or again after a failed / cancelled one).
+
+    The spec is frozen on the job now. Raises PermissionDenied (not the requester or lab staff) or
+    TransitionRefused (409: a job is already queued / running, or the request already succeeded).
+    """
+    from hwsim import tasks
+
+    if not user.has_perm("hwsim.submit_request", request):
+        raise PermissionDenied
+    with transaction.atomic():
+        VerificationRequest.objects.select_for_update().filter(pk=request.pk).values_list("pk", flat=True).get()
+        states = set(VerificationJob.objects.filter(request=request).values_list("state", flat=True))
+        if states & ACTIVE_STATES:
+            raise TransitionRefused(_("This request is already queued or running."), code="job_active")
+        if JobState.SUCCEEDED in states:
+            raise TransitionRefused(_("This request has already been verified."), code="already_succeeded")
+        job = VerificationJob.objects.create(tenant=request.tenant, request=request, spec=request.build_spec())
+        if enqueue:
+            enqueue_on_commit(tasks.run_verification_job, tenant_id=job.tenant_id, job_id=job.pk)
+    return job
+
+
+def cancel(job: VerificationJob, user: Any, comment: str = "") -> TransitionLog:
+    """Cancel a queued or running job. Raises PermissionDenied, or TransitionRefused (409) when it has ended."""
+    return run_transition(
+        job, "cancel", user, comment=comment, refused_message=_("The job has already ended and cannot be cancelled.")
+    )
+
+
+class _ProgressReporter:
+    """The runner's ``progress(fraction, message)`` callback for one attempt of one job (throttled)."""
+
+    def __init__(self, job_id: int, attempt: int, interval_s: float) -> None:
+        self.job_id, self.attempt, self.interval_s = job_id, attempt, interval_s
+        self._last = -math.inf
+
+    def __call__(self, fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last < self.interval_s:
+            return
+        self._last = now
+        fraction = min(1.0, max(0.0, float(fraction)))
+        updated = VerificationJob.objects.filter(pk=self.job_id, state=JobState.RUNNING, attempt=self.attempt).update(
+            progress=fraction, message=str(message)[:200]
+        )
+        if not updated:
+            raise JobStopped
+
+
+def _begin(job_id: int, task_id: str) -> VerificationJob | None:
+    """Start (or restart after a lost worker) the job; ``None`` when there is nothing to run."""
+    with transaction.atomic():
+        job = VerificationJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.is_terminal:
+            return None
+        if job.state == JobState.RUNNING and job.attempt >= MAX_ATTEMPTS:
+            run_transition(job, "fail", None, error=_("The worker was lost %(n)d times; giving up.") % {"n": job.attempt})
+            return None
+        if job.state == JobState.QUEUED:
+            run_transition(job, "start", None)
+        else:
+            run_transition(job, "restart", None, comment=f"attempt {job.attempt + 1} after a lost worker")
+        VerificationJob.objects.filter(pk=job.pk).update(celery_task_id=task_id[:64])
+    return job
+
+
+def _finish(job: VerificationJob, attempt: int, name: str, **kwargs: Any) -> str:
+    """Run ``succeed`` / ``fail`` if this attempt still owns the running job; return the job's final state."""
+    with transaction.atomic():
+        current = VerificationJob.objects.select_for_update().select_related("request").get(pk=job.pk)
+        if current.state != JobState.RUNNING or current.attempt != attempt:
+            return current.state
+        if name == "succeed":
+            request = VerificationRequest.objects.select_for_update().get(pk=current.request_id)
+            if not request.report_number:
+                request.report_number = next_report_number(request)
+                request.save(update_fields=["report_number"])
+        run_transition(current, name, None, **kwargs)
+        return current.state
+
+
+def run_job(
+    job_id: int, *, task_id: str = "", runner: Runner | None = None, progress_interval: float = PROGRESS_INTERVAL_S
+) -> str | None:
+    """Run job ``job_id`` of the current tenant to its end (called by the Celery task; safe to call twice).
+
+    ``runner`` defaults to :func:`hwsim.runner.run_verification`. Returns the job's final state, or ``None``
+    when there was nothing to run (unknown or already ended job). Runner errors end the job ``failed`` with
+    the error text; they are not re-raised (the message is then acknowledged, not retried).
+    """
+    with acting_as_system():
+        job = _begin(job_id, task_id)
+        if job is None:
+            return None
+        attempt = job.attempt
+        run = runner or _default_runner()
+        try:
+            results = run(job.spec, _ProgressReporter(job.pk, attempt, progress_interval))
+        except JobStopped:
+            return VerificationJob.objects.filter(pk=job.pk).values_list("state", flat=True).get()
+        except SoftTimeLimitExceeded:
+            return _finish(job, attempt, "fail", error=_("The simulation exceeded its time limit."))
+        except Exception as exc:  # the runner rejected the spec or crashed: the job fails, the worker goes on
+            logger.exception("hwsim job %s failed", job.pk)
+            return _finish(job, attempt, "fail", error=f"{type(exc).__name__}: {exc}"[:4000])
+        return _finish(job, attempt, "succeed", results=results)

@@ -1,0 +1,37 @@
+"""Celery tasks of the verification lab: thin — take ids, re-fetch in the tenant scope, call the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from platform_site.models import Tenant
+from platform_site.tenancy import tenant_scope
+
+#: A full (non-quick) verification of several platforms stays well inside these limits (seconds).
+SOFT_TIME_LIMIT_S = 20 * 60
+TIME_LIMIT_S = SOFT_TIME_LIMIT_S + 60
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=SOFT_TIME_LIMIT_S,
+    time_limit=TIME_LIMIT_S,
+)
+def run_verification_job(self: Any, *, tenant_id: int, job_id: int) -> str | None:
+    """Run verification job ``job_id`` of tenant ``tenant_id`` (idempotent; see hwsim.services.run_job).
+
+    Acknowledged only after it returns, and re-queued if the worker dies, so a lost worker's job is run
+    again by the next worker. Returns the job's final state, or None when there was nothing to do.
+    """
+    from hwsim import services
+
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return None
+    with tenant_scope(tenant):
+        return services.run_job(job_id, task_id=self.request.id or "")
