@@ -24,8 +24,10 @@ from cases.enums import (
     CaseSource,
     CaseState,
     ClosureReason,
+    Customisation,
     DocumentKind,
     Industry,
+    ProjectType,
 )
 from platform_site.tenancy import TenantOwnedModel
 from platform_site.workdays import add_working_days, working_days_between
@@ -112,6 +114,11 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
     def is_complete(self) -> bool:
         return not self.missing_for_submission()
 
+    def customisation_labels(self) -> list[str]:
+        """Display labels of the chosen customisations (unknown codes shown as stored)."""
+        labels = dict(Customisation.choices)
+        return [str(labels.get(code, code)) for code in self.customisations]
+
     def eligibility_met(self) -> bool:
         """All three criteria of 資格審 (seed 000): applicant type, need, supply-chain gap."""
         return bool(self.eligible_applicant_type and self.eligible_need and self.eligible_supply_chain_gap)
@@ -133,19 +140,19 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
         self.qualification_days_remaining = None
 
     # ---- transitions (named after the business action) -------------------------------------------------
-    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED, conditions=[is_complete], permission=APPLICANT)
+    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED, conditions=[is_complete], custom={"label": _("Submit")}, permission=APPLICANT)
     def submit(self, *, by: Any, comment: str = "", reference: str = "", working_days: int = 5) -> None:
         """Applicant submits: the case gets its number and the 5-working-day qualification clock starts."""
         self.reference = reference
         self.submitted_at = timezone.now()
         self._start_clock(working_days)
 
-    @transition(field=state, source=S.SUBMITTED, target=S.QUALIFICATION, permission=QUALIFIER)
+    @transition(field=state, source=S.SUBMITTED, target=S.QUALIFICATION, custom={"label": _("Start qualification review")}, permission=QUALIFIER)
     def start_qualification(self, *, by: Any, comment: str = "") -> None:
         """An office reviewer takes the case for the document review (書審)."""
         self.qualification_reviewer = by
 
-    @transition(field=state, source=S.QUALIFICATION, target=S.DOCUMENTS_REQUESTED, permission=QUALIFIER)
+    @transition(field=state, source=S.QUALIFICATION, target=S.DOCUMENTS_REQUESTED, custom={"label": _("Request more documents")}, permission=QUALIFIER)
     def request_documents(self, *, by: Any, comment: str = "") -> None:
         """Back to the applicant for more documents; the clock stops with the working days left kept."""
         left = working_days_between(taipei_today(), self.qualification_due) if self.qualification_due else 0
@@ -153,7 +160,7 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
         self.qualification_due = None
 
     @transition(
-        field=state, source=S.DOCUMENTS_REQUESTED, target=S.QUALIFICATION, conditions=[is_complete], permission=APPLICANT
+        field=state, source=S.DOCUMENTS_REQUESTED, target=S.QUALIFICATION, conditions=[is_complete], custom={"label": _("Send the requested documents")}, permission=APPLICANT
     )
     def resubmit(self, *, by: Any, comment: str = "") -> None:
         """The applicant sends the requested documents: the clock resumes with the days it had left (≥ 1)."""
@@ -163,13 +170,13 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
         self.qualification_decided_at = timezone.now()
         self.qualification_reviewer = self.qualification_reviewer or by
 
-    @transition(field=state, source=S.QUALIFICATION, target=S.REFERRED, conditions=[eligibility_met], permission=QUALIFIER)
+    @transition(field=state, source=S.QUALIFICATION, target=S.REFERRED, conditions=[eligibility_met], custom={"label": _("Refer to an external supplier")}, permission=QUALIFIER)
     def refer(self, *, by: Any, comment: str = "") -> None:
         """媒合轉介: an existing external supplier can serve the need."""
         self._decide(by)
 
     @transition(
-        field=state, source=S.QUALIFICATION, target=S.REFERENCE_DESIGN, conditions=[eligibility_met], permission=QUALIFIER
+        field=state, source=S.QUALIFICATION, target=S.REFERENCE_DESIGN, conditions=[eligibility_met], custom={"label": _("Use a reference design")}, permission=QUALIFIER
     )
     def assign_reference_design(self, *, by: Any, comment: str = "") -> None:
         """不需客製化 → 使用參考設計 (free service)."""
@@ -180,7 +187,7 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
         source=[S.QUALIFICATION, S.REFERRED, S.REFERENCE_DESIGN],
         target=S.PRELIMINARY_REVIEW,
         conditions=[eligibility_met],
-        permission=QUALIFIER,
+        custom={"label": _("Proceed to preliminary review")}, permission=QUALIFIER,
     )
     def proceed_to_preliminary(self, *, by: Any, comment: str = "") -> None:
         """To 初審: customisation is needed (or the referral / reference design did not solve it)."""
@@ -188,31 +195,31 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
             self._decide(by)
 
     @transition(
-        field=state, source=S.QUALIFICATION, target=S.CLOSED, conditions=[eligibility_failed], permission=QUALIFIER
+        field=state, source=S.QUALIFICATION, target=S.CLOSED, conditions=[eligibility_failed], custom={"label": _("Declare not eligible")}, permission=QUALIFIER
     )
     def declare_not_eligible(self, *, by: Any, comment: str = "") -> None:
         """Not eligible: closed with reason not_eligible."""
         self._decide(by)
         self._close(ClosureReason.NOT_ELIGIBLE)
 
-    @transition(field=state, source=S.PRELIMINARY_REVIEW, target=S.FINAL_REVIEW, permission=COMMITTEE)
+    @transition(field=state, source=S.PRELIMINARY_REVIEW, target=S.FINAL_REVIEW, custom={"label": _("Passed the preliminary review")}, permission=COMMITTEE)
     def pass_preliminary(self, *, by: Any, comment: str = "") -> None:
         """初審 consensus: go to 複審."""
 
-    @transition(field=state, source=S.PRELIMINARY_REVIEW, target=S.CLOSED, permission=COMMITTEE)
+    @transition(field=state, source=S.PRELIMINARY_REVIEW, target=S.CLOSED, custom={"label": _("Did not pass the preliminary review")}, permission=COMMITTEE)
     def fail_preliminary(self, *, by: Any, comment: str = "") -> None:
         self._close(ClosureReason.NOT_PASSED_PRELIMINARY)
 
-    @transition(field=state, source=S.FINAL_REVIEW, target=S.IN_SERVICE, permission=COMMITTEE)
+    @transition(field=state, source=S.FINAL_REVIEW, target=S.IN_SERVICE, custom={"label": _("Passed the final review")}, permission=COMMITTEE)
     def pass_final(self, *, by: Any, comment: str = "") -> None:
         """複審 passed: platform service (work group, case manager) begins."""
 
-    @transition(field=state, source=S.FINAL_REVIEW, target=S.CLOSED, permission=COMMITTEE)
+    @transition(field=state, source=S.FINAL_REVIEW, target=S.CLOSED, custom={"label": _("Did not pass the final review")}, permission=COMMITTEE)
     def fail_final(self, *, by: Any, comment: str = "") -> None:
         self._close(ClosureReason.NOT_PASSED_FINAL)
 
     @transition(
-        field=state, source=[S.REFERRED, S.REFERENCE_DESIGN, S.IN_SERVICE], target=S.CLOSED, permission=OFFICE
+        field=state, source=[S.REFERRED, S.REFERENCE_DESIGN, S.IN_SERVICE], target=S.CLOSED, custom={"label": _("Close as completed")}, permission=OFFICE
     )
     def close_completed(self, *, by: Any, comment: str = "") -> None:
         """結案: the referral, reference design or platform service is complete."""
@@ -222,7 +229,7 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
         field=state,
         source=[S.DRAFT, S.SUBMITTED, S.QUALIFICATION, S.DOCUMENTS_REQUESTED],
         target=S.WITHDRAWN,
-        permission=APPLICANT,
+        custom={"label": _("Withdraw the case")}, permission=APPLICANT,
     )
     def withdraw(self, *, by: Any, comment: str = "") -> None:
         """The applicant withdraws the case (撤案)."""
@@ -271,3 +278,7 @@ class NeedsAnalysis(TenantOwnedModel):
 
     class Meta:
         verbose_name = _("needs analysis")
+
+    def project_type_labels(self) -> list[str]:
+        labels = dict(ProjectType.choices)
+        return [str(labels.get(code, code)) for code in self.project_types]

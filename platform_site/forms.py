@@ -22,6 +22,7 @@ class BootstrapFormMixin:
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                widget.attrs["class"] = "form-check-input"
                 continue
             widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
 

@@ -109,6 +109,35 @@ class TransitionLog(TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.transition}: {self.source_state} → {self.target_state}"
 
+    def _state_label(self, value: str) -> str:
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        if model is None:
+            return value
+        return str(dict(model._meta.get_field("state").flatchoices).get(value, value))
+
+    @property
+    def source_label(self) -> str:
+        """Display label of the state before the transition (in the active language)."""
+        return self._state_label(self.source_state)
+
+    @property
+    def target_label(self) -> str:
+        """Display label of the state after the transition (in the active language)."""
+        return self._state_label(self.target_state)
+
+    @property
+    def action_label(self) -> str:
+        """Display label of the transition (its django-fsm ``custom={"label": …}``), else its name."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        method = getattr(model, self.transition, None) if model else None
+        meta = getattr(method, "_django_fsm", None)
+        if meta is not None:
+            for transition in meta.transitions.values():
+                label = transition.custom.get("label")
+                if label:
+                    return str(label)
+        return self.transition.replace("_", " ")
+
 
 class TenantCounter(TenantOwnedModel):
     """Gapless per-tenant sequences (case references, report numbers, invoice numbers)."""

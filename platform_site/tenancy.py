@@ -86,6 +86,10 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
     def get_queryset(self) -> TenantQuerySet:
         return super().get_queryset().filter(tenant=require_tenant())
 
+    def none(self) -> TenantQuerySet:
+        """An empty queryset needs no tenant (e.g. a form field's initial queryset at import time)."""
+        return super().get_queryset().none()
+
 
 class TenantOwnedModel(models.Model):
     """Abstract base of every tenant-owned table: a ``tenant`` FK, scoped default manager, escape hatch."""

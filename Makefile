@@ -1,0 +1,42 @@
+# Two commands on a fresh Debian machine:
+#   make run    installs everything, loads demo data, serves http://127.0.0.1:8000 with a Celery worker
+#   make test   runs the whole test suite (SQLite + filesystem broker; real headless Chromium)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup system-packages run test test-postgres benchmarks messages clean
+
+setup: system-packages $(VENV)/.installed messages
+
+system-packages:
+	@bash scripts/install-system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py rundev $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+# The suite against a real PostgreSQL 15 and Redis on loopback (installed and started if missing).
+test-postgres: setup
+	bash scripts/with-postgres-redis.sh $(BIN)/python -m pytest
+
+benchmarks: setup
+	$(BIN)/python benchmarks/hwsim_bench.py
+
+clean:
+	rm -rf $(VENV) var staticfiles
