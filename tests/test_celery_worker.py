@@ -42,8 +42,9 @@ def real_broker(settings, tmp_path):
 
 def _drop_connection_pools() -> None:
     """Forget pooled broker connections so the next producer/worker reads the current broker options."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    from kombu import pools
+
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
