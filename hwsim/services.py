@@ -222,3 +222,30 @@ def run_job(
             logger.exception("hwsim job %s failed", job.pk)
             return _finish(job, attempt, "fail", error=f"{type(exc).__name__}: {exc}"[:4000])
         return _finish(job, attempt, "succeed", results=results)
+
+
+def certificate_pdf(request: VerificationRequest, job: VerificationJob, charts: dict[str, str]) -> bytes:
+    """The PDF certificate of a succeeded ``job`` (A4, bilingual; see :mod:`hwsim.certificate`).
+
+    ``charts`` is ``hwsim.charts.all_charts(job.results)``. Raises ValueError if the job has not succeeded.
+    """
+    from hwsim.certificate import CertificateContext, render_certificate_pdf
+
+    if job.state != JobState.SUCCEEDED or not request.report_number:
+        raise ValueError("only a succeeded job has a certificate")
+    person = request.requester.get_full_name() or request.requester.username
+    tenant = request.tenant
+    return render_certificate_pdf(
+        CertificateContext(
+            report_number=request.report_number,
+            tenant_name=tenant.name,
+            tenant_name_en=tenant.name_en,
+            requester=f"{request.requester_org.name} · {person}" if request.requester_org else person,
+            title=request.title,
+            issued_at=timezone.localtime(job.finished_at),
+            spec=job.spec,
+            results=job.results,
+            charts=charts,
+            simulator_version=job.results.get("simulator_version", ""),
+        )
+    )

@@ -11,6 +11,7 @@ tenant_patterns = [
     path("", views.tenant_home, name="tenant_home"),
     path("register/", views.register_applicant, name="register"),
     path("", include("cases.urls")),
+    path("lab/", include("hwsim.urls")),
 ]
 
 urlpatterns = [
@@ -22,5 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("api/v1/t/<slug:tenant_slug>/", include("cases.api_urls")),
+    path("api/v1/t/<slug:tenant_slug>/lab/", include("hwsim.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -17,6 +17,7 @@ from django.db import transaction
 from cases import services
 from cases.enums import Customisation, DocumentKind, Industry, QualificationDecision
 from cases.models import DemandCase
+from hwsim.demo import seed_lab
 from platform_site.enums import CompanySize, OrganizationKind, Role, TenantKind
 from platform_site.models import Membership, Organization, Tenant
 from platform_site.tenancy import tenant_scope
@@ -176,6 +177,7 @@ class Command(BaseCommand):
                 user = self._user(f"{key}@{tenant.slug}.demo", f"{name[:4]}聯絡人")
                 Membership.objects.create(user=user, tenant=tenant, role=Role.APPLICANT, organization=orgs[key])
                 applicants[key] = user
+            seed_lab(tenant, users)  # verification-lab tenants only: presets and one verified request
             cases = CASES if tenant.kind == TenantKind.PLATFORM_OFFICE else CASES[:8]
             for org_key, title, industry, field, problem, need, customisations, target in cases:
                 self._seed_case(tenant, orgs[org_key], applicants[org_key], users, title, industry, field, problem,

@@ -1,0 +1,219 @@
+"""Verification-lab pages: preset library, requests, request form, status (htmx progress), results, certificate.
+
+Only in a verification-lab tenant (another kind of tenant gets 404). Every object is fetched through
+:func:`get_request_for_user`: 404 when the user may not see it, 403 when they may see but not act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hwsim import services
+from hwsim.charts import all_charts
+from hwsim.enums import JobState
+from hwsim.forms import VerificationRequestForm
+from hwsim.models import PlatformPreset, RequestPlatform, VerificationJob, VerificationRequest
+from platform_site.enums import OFFICE_ROLES, Role, TenantKind
+from platform_site.rules import organizations_in, roles_in
+from platform_site.tenancy import get_for_tenant_or_404
+from platform_site.transitions import TransitionRefused, history
+from platform_site.views import paginate, tenant_member_required
+
+#: Seconds the charts and the PDF of a succeeded job stay cached (they depend only on its immutable results).
+CACHE_S = 3600
+
+
+def lab_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """tenant_member_required, and the tenant must be a verification lab (else 404)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.tenant.kind != TenantKind.VERIFICATION_LAB:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return tenant_member_required(wrapper)
+
+
+def _latest_job_subquery(field: str) -> Subquery:
+    latest = VerificationJob.objects.filter(request=OuterRef("pk")).order_by("-created_at", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
+def visible_requests(http_request: HttpRequest) -> QuerySet[VerificationRequest]:
+    """Requests the user may see (lab staff: all; applicants: their organisations'), with the latest job's
+    state and progress annotated as ``job_state`` / ``job_progress`` (one query for a whole page)."""
+    qs = VerificationRequest.objects.select_related("requester", "requester_org").annotate(
+        job_state=_latest_job_subquery("state"), job_progress=_latest_job_subquery("progress")
+    )
+    if roles_in(http_request.user, http_request.tenant) & OFFICE_ROLES:
+        return qs
+    return qs.filter(requester_org_id__in=organizations_in(http_request.user, http_request.tenant, Role.APPLICANT))
+
+
+def get_request_for_user(http_request: HttpRequest, pk: Any, perm: str = "hwsim.view_request") -> VerificationRequest:
+    """The request ``pk`` of this tenant: 404 if the user may not see it, 403 if they may see but not ``perm``."""
+    vr = get_for_tenant_or_404(visible_requests(http_request), pk=pk)
+    if not http_request.user.has_perm("hwsim.view_request", vr):
+        raise Http404
+    if perm != "hwsim.view_request" and not http_request.user.has_perm(perm, vr):
+        raise PermissionDenied
+    return vr
+
+
+def succeeded_job(vr: VerificationRequest) -> VerificationJob | None:
+    return VerificationJob.objects.filter(request=vr, state=JobState.SUCCEEDED).first()
+
+
+@lab_member_required
+def preset_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    """The lab's platform library (every member may browse it)."""
+    return render(request, "hwsim/preset_list.html", {"page": paginate(request, PlatformPreset.objects.order_by("name", "pk"))})
+
+
+@lab_member_required
+def request_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    state = request.GET.get("state", "")
+    qs = visible_requests(request)
+    if state in JobState.values:
+        qs = qs.filter(job_state=state)
+    return render(
+        request,
+        "hwsim/request_list.html",
+        {"page": paginate(request, qs), "states": JobState.choices, "state": state,
+         "can_create": request.user.has_perm("hwsim.create_request")},
+    )
+
+
+@lab_member_required
+def request_create(request: HttpRequest, tenant_slug: str) -> HttpResponse:
+    if not request.user.has_perm("hwsim.create_request"):
+        raise PermissionDenied
+    can_choose_org = request.user.has_perm("hwsim.choose_requester_org")
+    form = VerificationRequestForm(request.POST or None, can_choose_org=can_choose_org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        vr = services.create_request(
+            request.user,
+            title=data["title"],
+            presets=list(data["platforms"]),
+            workloads=data["workloads"],
+            scenarios=data["scenarios"],
+            seed=data["seed"],
+            quick=data["quick"],
+            requester_org=services.requester_organisation(request.user, request.tenant, data.get("requester_org")),
+        )
+        messages.success(request, _("Request submitted: the simulation is queued."))
+        return redirect("hwsim:detail", tenant_slug=tenant_slug, pk=vr.pk)
+    return render(request, "hwsim/request_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail_context(http_request: HttpRequest, vr: VerificationRequest, **extra: Any) -> dict[str, Any]:
+    job = services.latest_job(vr)
+    user = http_request.user
+    context = {
+        "vr": vr,
+        "job": job,
+        "platforms": [link.preset for link in RequestPlatform.objects.filter(request=vr).select_related("preset")],
+        "history": history(job) if job else [],
+        "can_cancel": bool(job and not job.is_terminal and user.has_perm("hwsim.cancel_job", job)),
+        "can_submit": bool(job is None or job.state in (JobState.FAILED, JobState.CANCELLED))
+        and user.has_perm("hwsim.submit_request", vr),
+        "can_download": bool(job and job.state == JobState.SUCCEEDED and user.has_perm("hwsim.download_certificate", vr)),
+    }
+    context.update(extra)
+    return context
+
+
+@lab_member_required
+def request_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    vr = get_request_for_user(request, pk)
+    return render(request, "hwsim/request_detail.html", _detail_context(request, vr))
+
+
+@lab_member_required
+def job_status(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    """The status/progress partial; htmx polls it every second while the job is queued or running."""
+    vr = get_request_for_user(request, pk)
+    return render(request, "hwsim/_job_status.html", _detail_context(request, vr))
+
+
+def _refused(http_request: HttpRequest, vr: VerificationRequest, message: str) -> HttpResponse:
+    """Re-render the request with the refusal explained; HTTP 409 Conflict."""
+    return render(http_request, "hwsim/request_detail.html", _detail_context(http_request, vr, error=message), status=409)
+
+
+@require_POST
+@lab_member_required
+def request_cancel(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    vr = get_request_for_user(request, pk)
+    job = services.latest_job(vr)
+    if job is None:
+        return _refused(request, vr, _("There is no job to cancel."))
+    try:
+        services.cancel(job, request.user, comment=request.POST.get("comment", "")[:4000])
+    except TransitionRefused as exc:
+        return _refused(request, vr, exc.message)
+    messages.success(request, _("The job was cancelled."))
+    return redirect("hwsim:detail", tenant_slug=tenant_slug, pk=vr.pk)
+
+
+@require_POST
+@lab_member_required
+def request_submit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    """Run the request again (after a failed or cancelled job)."""
+    vr = get_request_for_user(request, pk, "hwsim.submit_request")
+    try:
+        services.submit(vr, request.user)
+    except TransitionRefused as exc:
+        return _refused(request, vr, exc.message)
+    messages.success(request, _("Request submitted: the simulation is queued."))
+    return redirect("hwsim:detail", tenant_slug=tenant_slug, pk=vr.pk)
+
+
+def _cache_key(kind: str, job: VerificationJob) -> str:
+    # finished_at makes the key unique even where a test database reuses primary keys.
+    return f"hwsim:{kind}:{job.tenant_id}:{job.pk}:{job.finished_at.timestamp()}:{get_language()}"
+
+
+def charts_for(job: VerificationJob) -> dict[str, str]:
+    """``all_charts`` of a succeeded job's results (cached: a succeeded job's results never change)."""
+    return cache.get_or_set(_cache_key("charts", job), lambda: all_charts(job.results), CACHE_S)
+
+
+@lab_member_required
+def request_results(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    vr = get_request_for_user(request, pk)
+    job = succeeded_job(vr)
+    if job is None:
+        messages.info(request, _("The results are not available yet."))
+        return redirect("hwsim:detail", tenant_slug=tenant_slug, pk=vr.pk)
+    context = {"vr": vr, "job": job, "results": job.results, "charts": charts_for(job),
+               "can_download": request.user.has_perm("hwsim.download_certificate", vr)}
+    return render(request, "hwsim/results.html", context)
+
+
+@lab_member_required
+def certificate_download(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    """The PDF certificate (requester's organisation and lab staff only), rendered on demand."""
+    vr = get_request_for_user(request, pk, "hwsim.download_certificate")
+    job = succeeded_job(vr)
+    if job is None:
+        raise Http404
+    pdf = cache.get_or_set(_cache_key("pdf", job), lambda: services.certificate_pdf(vr, job, charts_for(job)), CACHE_S)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{vr.report_number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
