@@ -15,11 +15,13 @@ from platform_site.models import Membership, Tenant, TransitionLog
 from platform_site.tenancy import tenant_scope
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a production process never has it.
+BASE_ENV = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
     env = {
-        **os.environ,
+        **BASE_ENV,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "x" * 64 + "-production-like-secret-for-the-check",
         "DJANGO_ALLOWED_HOSTS": "portal.example.tw",
@@ -34,14 +36,14 @@ def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "", "PORTAL_VAR_DIR": str(tmp_path)}
+    env = {**BASE_ENV, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "", "PORTAL_VAR_DIR": str(tmp_path)}
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_a_malformed_boolean_setting_fails_loudly(tmp_path):
-    env = {**os.environ, "DJANGO_DEBUG": "maybe", "PORTAL_VAR_DIR": str(tmp_path)}
+    env = {**BASE_ENV, "DJANGO_DEBUG": "maybe", "PORTAL_VAR_DIR": str(tmp_path)}
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
