@@ -7,7 +7,6 @@ queueing theory for Server (Pollaczek–Khinchine for M/D/1, 1/(mu - lambda) for
 
 import inspect
 import math
-import pathlib
 
 import pytest
 
@@ -42,12 +41,6 @@ def test_defaults_are_the_rules():
     assert default(lg.run_server, "min_query_count") == 270_336
     assert default(lg.run_server, "min_duration_s") == 600.0
     assert default(lg.run_offline, "min_sample_count") == 24_576
-
-
-def test_no_django_import():
-    for name in ("loadgen.py", "early_stopping.py"):
-        src = (pathlib.Path(lg.__file__).parent / name).read_text()
-        assert "import django" not in src and "from django" not in src
 
 
 # -------------------------------------------------------------------------------- SingleStream
