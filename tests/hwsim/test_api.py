@@ -165,7 +165,7 @@ def test_request_list_queries_are_bounded(api: APIClient, lab: Any, rows: int, d
     for _ in range(rows):
         job_in_state("running", tenant=lab.a, request=VerificationRequestFactory(tenant=lab.a, requester_org=lab.org))
     api.force_authenticate(lab.applicant)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         response = api.get(f"{_base(lab.a)}/requests/")
     assert response.data["count"] == rows
     assert {r["state"] for r in response.data["results"]} == {"running"}

@@ -102,9 +102,10 @@ def test_preset_key_is_unique_per_tenant_only(lab: Any) -> None:
 
     PlatformPresetFactory(tenant=lab.a, key="ws32")
     PlatformPresetFactory(tenant=lab.b, key="ws32")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        PlatformPresetFactory(tenant=lab.a, key="ws32")
+    duplicate = PlatformPresetFactory.build(tenant=lab.a, key="ws32")
     with tenant_scope(lab.a):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            duplicate.save()
         assert PlatformPreset.objects.filter(key="ws32").count() == 1
 
 

@@ -23,11 +23,12 @@ YEAR = timezone.localdate().year
 
 def _logs(job: VerificationJob) -> list[tuple[str, str, str]]:
     ct = ContentType.objects.get_for_model(VerificationJob)
-    return list(
-        TransitionLog.all_tenants.filter(content_type=ct, object_id=job.pk).values_list(
-            "transition", "source_state", "target_state"
+    with tenant_scope(job.tenant):  # PostgreSQL row-level security: read inside the tenant
+        return list(
+            TransitionLog.objects.filter(content_type=ct, object_id=job.pk).values_list(
+                "transition", "source_state", "target_state"
+            )
         )
-    )
 
 
 def _create(lab: Any, user: Any, **kwargs: Any) -> VerificationRequest:

@@ -54,7 +54,7 @@ def test_request_list_queries_are_bounded(client: Any, lab: Any, rows: int, djan
     for _ in range(rows):
         job_in_state("running", tenant=lab.a, request=VerificationRequestFactory(tenant=lab.a, requester_org=lab.org))
     client.force_login(lab.applicant)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         response = client.get(_url("list", lab.a))
     assert response.status_code == 200
     assert response.content.decode().count('data-state="running"') == min(rows, 20)
@@ -65,7 +65,7 @@ def test_preset_list_queries_are_bounded(client: Any, lab: Any, rows: int, djang
     for _ in range(rows):
         PlatformPresetFactory(tenant=lab.a)
     client.force_login(lab.applicant)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         assert client.get(_url("presets", lab.a)).status_code == 200
 
 
@@ -134,7 +134,7 @@ def test_create_request_form(client: Any, lab: Any, django_capture_on_commit_cal
         response = client.post(_url("create", lab.a), data)
     assert response.status_code == 302
     with tenant_scope(lab.a):
-        vr = VerificationRequest.objects.get(title="兩平台比較")
+        vr = VerificationRequest.objects.select_related("requester", "requester_org").get(title="兩平台比較")
         job = VerificationJob.objects.get(request=vr)
     assert (vr.requester, vr.requester_org, vr.quick, vr.seed) == (lab.applicant, lab.org, True, 11)
     assert vr.workloads == [{"key": "mobilenet_v1", "batch": 1}, {"key": "resnet18", "batch": 4}]
