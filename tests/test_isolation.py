@@ -12,7 +12,10 @@ from collections.abc import Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from platform_site.enums import TenantKind
+from platform_site.tenancy import tenant_scope
 from tests.factories import complete_case
+from tests.hwsim.factories import VerificationJobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,26 +42,48 @@ def tenant_routes() -> Iterator[tuple[str, list[str]]]:
 def test_the_route_walk_finds_the_case_pages_and_api():
     names = {name for name, _args in tenant_routes()}
     assert {"cases:list", "cases:detail", "cases:document_download", "cases:decide", "api-case-list", "api-case-detail",
-            "api-case-transition"} <= names
+            "api-case-transition", "hwsim:detail", "hwsim:certificate", "api-hwsim-request-results"} <= names
 
 
 @pytest.fixture
 def samples(world):
+    """URL arguments naming tenant-A objects, per route-name prefix. Tenant A is made a verification lab too,
+    so the lab's routes (which 404 in other kinds of tenant) are exercised with a real request."""
+    world.a.kind = TenantKind.VERIFICATION_LAB
+    world.a.save()
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    from platform_site.tenancy import tenant_scope
-
+    job = VerificationJobFactory(tenant=world.a, request__requester=world.applicant, request__requester_org=world.org_a)
     with tenant_scope(world.a):
         document = case.documents.first()
-    return {"tenant_slug": "tsmp", "pk": case.pk, "doc_pk": document.pk, "action": "submit", "action_name": "submit"}
+        preset = job.request.platforms.first()
+    common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
+    return {
+        "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
+        "api-case-": {**common, "pk": case.pk},
+        "hwsim:": {**common, "pk": job.request_id},
+        "api-hwsim-request-": {**common, "pk": job.request_id},
+        "api-hwsim-preset-": {**common, "pk": preset.pk},
+    }
 
 
 def _urls(samples):
     for name, args in sorted(tenant_routes()):
         if name in PUBLIC_ROUTES:
             continue
-        unknown = [a for a in args if a not in samples]
+        prefix = next((p for p in samples if name.startswith(p)), None)
+        assert prefix, f"route {name}: add a tenant-A sample for its prefix to `samples`"
+        unknown = [a for a in args if a not in samples[prefix]]
         assert not unknown, f"route {name} has URL arguments {unknown}: add a tenant-A sample for them to `samples`"
-        yield name, reverse(name, kwargs={a: samples[a] for a in args})
+        yield name, reverse(name, kwargs={a: samples[prefix][a] for a in args})
+
+
+def test_the_samples_are_visible_to_tenant_a(client, world, samples):
+    """The 404s below mean something: the same URLs answer 200 for tenant A's own staff."""
+    client.force_login(world.reviewer)
+    for name in ("cases:detail", "hwsim:detail", "api-case-detail", "api-hwsim-request-detail", "api-hwsim-preset-detail"):
+        prefix = next(p for p in samples if name.startswith(p))
+        args = dict(tenant_routes())[name]
+        assert client.get(reverse(name, kwargs={a: samples[prefix][a] for a in args})).status_code == 200, name
 
 
 @pytest.mark.parametrize("persona", ["b_reviewer", "b_applicant", "outsider"])
