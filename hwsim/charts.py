@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import textwrap
 
 import matplotlib
 
@@ -92,6 +93,11 @@ def _fmt(template: str, **fields: str) -> str:
         raise ValueError(f"chart label {template!r} has an unknown or malformed field: {exc}") from None
 
 
+def _wrap(title: str, width: int = 70) -> str:
+    """Break a long chart title into lines of at most ``width`` characters so it stays inside the figure."""
+    return "\n".join(textwrap.wrap(title, width)) or title
+
+
 def _to_svg(fig: Figure, key: str, title: str) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
@@ -132,7 +138,7 @@ def _layers_chart(key: str, platform: dict, workload: dict, lab: dict) -> str:
     ax2.set_ylabel(lab["utilization"])
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     ax.legend(handles, [lab["cycles"], lab["utilization"]], loc="upper right", fontsize=7, frameon=False)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(_wrap(title), fontsize=10)
     fig.tight_layout()
     return _to_svg(fig, key, title)
 
@@ -160,7 +166,7 @@ def _latency_chart(key: str, platform: dict, workload: dict, run: dict, lab: dic
     ax.set_xlabel(lab["latency_ms"])
     ax.set_ylabel(lab["count"])
     ax.legend(loc="upper left", fontsize=7, frameon=False)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(_wrap(title), fontsize=10)
     fig.tight_layout()
     return _to_svg(fig, key, title)
 
@@ -184,7 +190,7 @@ def _cost_chart(results: dict, lab: dict) -> str:
     ax.set_ylim(0, max(bottom) * 1.15)
     ax.set_xlim(-0.6, len(names) - 0.4 + 0.9)
     ax.legend(loc="upper right", fontsize=7, frameon=False)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(_wrap(title), fontsize=10)
     fig.tight_layout()
     return _to_svg(fig, "cost", title)
 
@@ -207,7 +213,7 @@ def _perf_chart(results: dict, lab: dict) -> str:
     ax.set_ylabel(lab.get(f"perf_{basis}", basis))
     ax.margins(y=0.15)
     ax.legend(loc="upper right", fontsize=7, frameon=False)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(_wrap(title), fontsize=10)
     fig.tight_layout()
     return _to_svg(fig, "perf_per_usd", title)
 

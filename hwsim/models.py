@@ -203,34 +203,34 @@ class VerificationJob(ConcurrentTransitionMixin, TenantOwnedModel):
         return max(0, min(100, round(self.progress * 100)))
 
     # ---- transitions (named after the action; the worker's are system-only) -----------------------------
-    @transition(field=state, source=S.QUEUED, target=S.RUNNING, permission=SYSTEM)
+    @transition(field=state, source=S.QUEUED, target=S.RUNNING, custom={"label": _("Simulation started")}, permission=SYSTEM)
     def start(self, *, by: Any, comment: str = "") -> None:
         """A worker picked the job up (first delivery)."""
         self.attempt += 1
         self.started_at = timezone.now()
         self.progress, self.message, self.error = 0.0, "", ""
 
-    @transition(field=state, source=S.RUNNING, target=S.RUNNING, permission=SYSTEM)
+    @transition(field=state, source=S.RUNNING, target=S.RUNNING, custom={"label": _("Restarted after a lost worker")}, permission=SYSTEM)
     def restart(self, *, by: Any, comment: str = "") -> None:
         """A redelivered message found the job running (its worker was lost): run again from scratch."""
         self.attempt += 1
         self.started_at = timezone.now()
         self.progress, self.message = 0.0, ""
 
-    @transition(field=state, source=S.RUNNING, target=S.SUCCEEDED, permission=SYSTEM)
+    @transition(field=state, source=S.RUNNING, target=S.SUCCEEDED, custom={"label": _("Simulation finished")}, permission=SYSTEM)
     def succeed(self, *, by: Any, comment: str = "", results: dict[str, Any]) -> None:
         """The run finished: keep its results (same save as the state change)."""
         self.results = results
-        self.progress = 1.0
+        self.progress, self.message = 1.0, ""
         self.finished_at = timezone.now()
 
-    @transition(field=state, source=[S.QUEUED, S.RUNNING], target=S.FAILED, permission=SYSTEM)
+    @transition(field=state, source=[S.QUEUED, S.RUNNING], target=S.FAILED, custom={"label": _("Simulation failed")}, permission=SYSTEM)
     def fail(self, *, by: Any, comment: str = "", error: str) -> None:
         """The run raised (bad spec, time limit): record the error text."""
         self.error = error
         self.finished_at = timezone.now()
 
-    @transition(field=state, source=[S.QUEUED, S.RUNNING], target=S.CANCELLED, permission=CANCEL)
+    @transition(field=state, source=[S.QUEUED, S.RUNNING], target=S.CANCELLED, custom={"label": _("Cancelled")}, permission=CANCEL)
     def cancel(self, *, by: Any, comment: str = "") -> None:
         """The requester or lab staff stop the job; a running worker notices at its next progress report."""
         self.finished_at = timezone.now()
