@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hwsim import services
+from hwsim.chart_labels import chart_labels
 from hwsim.charts import all_charts
 from hwsim.enums import JobState
 from hwsim.forms import VerificationRequestForm
@@ -190,7 +191,7 @@ def _cache_key(kind: str, job: VerificationJob) -> str:
 
 def charts_for(job: VerificationJob) -> dict[str, str]:
     """``all_charts`` of a succeeded job's results (cached: a succeeded job's results never change)."""
-    return cache.get_or_set(_cache_key("charts", job), lambda: all_charts(job.results), CACHE_S)
+    return cache.get_or_set(_cache_key("charts", job), lambda: all_charts(job.results, chart_labels()), CACHE_S)
 
 
 @lab_member_required

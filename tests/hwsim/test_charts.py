@@ -82,3 +82,15 @@ def test_labels_are_translatable(results):
     with pytest.raises(ValueError, match="field"):
         all_charts(small, {"layers_title": "{chip}"})
     assert set(DEFAULT_LABELS) >= {"cost_title", "perf_title", "layers_title", "latency_title"}
+
+
+def test_translated_labels_cover_every_default_label():
+    from django.utils import translation
+
+    from hwsim.chart_labels import chart_labels
+    from hwsim.charts import DEFAULT_LABELS
+
+    with translation.override("en"):
+        assert chart_labels() == DEFAULT_LABELS
+    with translation.override("zh-hant"):
+        assert set(chart_labels()) == set(DEFAULT_LABELS)
