@@ -12,10 +12,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_DEBUG=false PORTAL_VAR_DIR=/var/lib/portal
 
 WORKDIR /app
-COPY pyproject.toml ./
+COPY pyproject.toml constraints.txt ./
 RUN pip install --no-cache-dir --upgrade pip \
  && python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))" > /tmp/requirements.txt \
- && pip install --no-cache-dir -r /tmp/requirements.txt
+ && pip install --no-cache-dir -c constraints.txt -r /tmp/requirements.txt
 COPY . .
 RUN useradd --system --home /app --uid 10001 portal \
  && mkdir -p /var/lib/portal && chown portal /var/lib/portal \

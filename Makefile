@@ -14,10 +14,10 @@ setup: system-packages $(VENV)/.installed messages
 system-packages:
 	@bash scripts/install-system-packages.sh
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 messages: $(VENV)/.installed
