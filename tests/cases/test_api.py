@@ -7,7 +7,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.enums import CaseState
-from cases.models import DemandCase
 from tests.factories import DemandCaseFactory, complete_case, reload, set_fields
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,6 @@ import pytest
 
 from cases import services, tasks
 from cases.enums import CaseState
-from cases.models import DemandCase
-from platform_site.models import TransitionLog
 from platform_site.tenancy import tenant_scope
 from tests.factories import complete_case, reload, set_fields
 

@@ -223,7 +223,7 @@ def test_queue_shows_days_left_and_overdue(client, world):
     today = taipei_today()
     for offset in (-10, 0, 10):
         case = DemandCaseFactory(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-        from platform_site.workdays import add_working_days, working_days_between
+        from platform_site.workdays import working_days_between
 
         due = today + dt.timedelta(days=offset)
         set_fields(case, state=CaseState.SUBMITTED, qualification_due=due)
