@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from platform_site.models import TransitionLog
@@ -80,11 +81,13 @@ def run_transition(
 
 
 def _default_refusal(obj: models.Model, name: str, field_name: str) -> str:
-    from django.utils.translation import gettext as _
-
+    """“<action label>” is not possible while it is “<state label>” … (in the user's language)."""
+    label = name.replace("_", " ")
+    for transition in getattr(obj, name)._django_fsm.transitions.values():
+        label = str(transition.custom.get("label", label))
     state_display = getattr(obj, f"get_{field_name}_display")()
-    return _("“%(action)s” is not possible while the case is “%(state)s”, or its conditions are not met.") % {
-        "action": name.replace("_", " "),
+    return _("“%(action)s” is not possible while the status is “%(state)s”, or its conditions are not met.") % {
+        "action": label,
         "state": state_display,
     }
 
