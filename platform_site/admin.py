@@ -1,4 +1,9 @@
-"""Django admin for platform operators: tenants and memberships (case data is worked on in the portal)."""
+"""Django admin for platform operators: tenants and memberships.
+
+Tenant data (organisations, cases, jobs) is worked on in the portal inside a tenant scope; the admin never
+reads tenant-owned tables (their managers refuse queries without a tenant, and PostgreSQL RLS hides them),
+so a membership shows its organisation by id only.
+"""
 
 from django.contrib import admin
 
@@ -13,8 +18,9 @@ class TenantAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "tenant", "role", "organization"]
+    list_display = ["user", "tenant", "role", "organization_id"]
     list_filter = ["tenant", "role"]
     search_fields = ["user__username", "user__email"]
-    raw_id_fields = ["user", "organization"]
-    list_select_related = ["user", "tenant", "organization"]
+    fields = ["user", "tenant", "role"]
+    raw_id_fields = ["user"]
+    list_select_related = ["user", "tenant"]

@@ -73,3 +73,12 @@ def test_home_lists_the_users_offices(client, world):
     client.force_login(world.applicant)
     page = client.get("/").content.decode()
     assert world.a.name in page
+
+
+def test_admin_pages_for_tenants_and_memberships_render(client, world):
+    admin = get_user_model().objects.create_superuser("root@example.tw", "root@example.tw", "pw-for-tests-2026")
+    client.force_login(admin)
+    membership = Membership.objects.filter(tenant=world.a).first()
+    for url in ("/admin/platform_site/tenant/", f"/admin/platform_site/tenant/{world.a.pk}/change/",
+                "/admin/platform_site/membership/", f"/admin/platform_site/membership/{membership.pk}/change/"):
+        assert client.get(url).status_code == 200, url
