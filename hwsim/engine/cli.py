@@ -16,6 +16,7 @@ COMMANDS = {
     "simulate": ("hwsim.engine.cli_simulate", "simulate a network on a systolic-array accelerator"),
     "package": ("hwsim.engine.cli_package", "chiplet packaging recurring cost and yield (Chiplet Actuary)"),
     "scenario": ("hwsim.engine.cli_scenario", "run an MLPerf-style scenario in virtual time"),
+    "loadgen-check": ("hwsim.engine.cli_loadgen_check", "real MLCommons LoadGen run beside hwsim's virtual one"),
 }
 
 
