@@ -94,7 +94,8 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
         indexes = [models.Index(fields=["tenant", "state"], name="case_tenant_state_idx")]
 
     def __str__(self) -> str:
-        return f"{self.reference or _('(draft)')} {self.title}"
+        reference = self.reference or str(_("(draft)"))
+        return f"{reference} {self.title}"
 
     # ---- conditions ----------------------------------------------------------------------------------
     def missing_for_submission(self) -> list[str]:
