@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.enums import EXCLUSIVE_CUSTOMISATIONS, Customisation, DocumentKind, ProjectType, QualificationDecision
-from cases.models import DemandCase
+from cases.enums import Customisation, DocumentKind, ProjectType, QualificationDecision
+from cases.models import DemandCase, validate_customisations
 from platform_site.forms import BootstrapFormMixin
 from platform_site.uploads import check_upload
 
@@ -54,8 +53,7 @@ class DemandCaseForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_customisations(self) -> list[str]:
         chosen = self.cleaned_data["customisations"]
-        if len(chosen) > 1 and EXCLUSIVE_CUSTOMISATIONS & set(chosen):
-            raise ValidationError(_("“No customisation” and “Not sure” cannot be combined with other choices."))
+        validate_customisations(chosen)
         return chosen
 
     def clean(self) -> dict[str, Any]:

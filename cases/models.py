@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from cases.enums import (
     REQUIRED_DOCUMENT_KINDS,
     CaseSource,
+    EXCLUSIVE_CUSTOMISATIONS,
     CaseState,
     ClosureReason,
     Customisation,
@@ -37,6 +39,12 @@ APPLICANT = "cases.applicant_transition"
 QUALIFIER = "cases.qualification_transition"
 OFFICE = "cases.office_transition"
 COMMITTEE = "cases.committee_transition"
+
+
+def validate_customisations(codes: list[str]) -> None:
+    """“none” and “unsure” exclude every other customisation choice; raises ValidationError (translated)."""
+    if len(codes) > 1 and EXCLUSIVE_CUSTOMISATIONS & set(codes):
+        raise ValidationError(_("“No customisation” and “Not sure” cannot be combined with other choices."))
 
 
 def taipei_today() -> dt.date:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.enums import EXCLUSIVE_CUSTOMISATIONS, Customisation, QualificationDecision
-from cases.models import CaseDocument, DemandCase
+from cases.enums import Customisation, QualificationDecision
+from cases.models import CaseDocument, DemandCase, validate_customisations
 from platform_site.models import TransitionLog
 from platform_site.transitions import history
 
@@ -83,8 +84,10 @@ class DemandCaseSerializer(serializers.ModelSerializer):
         return obj.qualification_days_left()
 
     def validate_customisations(self, value: list[str]) -> list[str]:
-        if len(value) > 1 and EXCLUSIVE_CUSTOMISATIONS & set(value):
-            raise serializers.ValidationError("“none” and “unsure” cannot be combined with other choices.")
+        try:
+            validate_customisations(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
         return list(dict.fromkeys(value))
 
 

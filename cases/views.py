@@ -23,7 +23,7 @@ from cases.forms import (
 )
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis
 from platform_site.enums import OFFICE_ROLES, Role
-from platform_site.rules import organizations_in, roles_in
+from platform_site.rules import organizations_in, roles_in, visible_to
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused, history
 from platform_site.views import paginate, tenant_member_required
@@ -31,11 +31,8 @@ from platform_site.views import paginate, tenant_member_required
 
 def visible_cases(request: HttpRequest) -> QuerySet[DemandCase]:
     """Cases of the current tenant the user may see: all for office staff, their organisation's for applicants."""
-    roles = roles_in(request.user, request.tenant)
     qs = DemandCase.objects.select_related("applicant_org")
-    if roles & OFFICE_ROLES:
-        return qs
-    return qs.filter(applicant_org_id__in=organizations_in(request.user, request.tenant, Role.APPLICANT))
+    return visible_to(qs, request.user, request.tenant, "applicant_org_id")
 
 
 def _get_case_for_user(request: HttpRequest, pk: Any, perm: str = "cases.view_case") -> DemandCase:

@@ -26,8 +26,8 @@ from hwsim.charts import all_charts
 from hwsim.enums import JobState
 from hwsim.forms import VerificationRequestForm
 from hwsim.models import PlatformPreset, RequestPlatform, VerificationJob, VerificationRequest
-from platform_site.enums import OFFICE_ROLES, Role, TenantKind
-from platform_site.rules import organizations_in, roles_in
+from platform_site.enums import TenantKind
+from platform_site.rules import visible_to
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused, history
 from platform_site.views import paginate, tenant_member_required
@@ -59,9 +59,7 @@ def visible_requests(http_request: HttpRequest) -> QuerySet[VerificationRequest]
     qs = VerificationRequest.objects.select_related("requester", "requester_org").annotate(
         job_state=_latest_job_subquery("state"), job_progress=_latest_job_subquery("progress")
     )
-    if roles_in(http_request.user, http_request.tenant) & OFFICE_ROLES:
-        return qs
-    return qs.filter(requester_org_id__in=organizations_in(http_request.user, http_request.tenant, Role.APPLICANT))
+    return visible_to(qs, http_request.user, http_request.tenant, "requester_org_id")
 
 
 def get_request_for_user(http_request: HttpRequest, pk: Any, perm: str = "hwsim.view_request") -> VerificationRequest:
