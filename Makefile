@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-packages run test test-postgres benchmarks messages clean
+.PHONY: setup system-packages run lint test test-postgres benchmarks messages clean
 
 setup: system-packages $(VENV)/.installed messages
 
@@ -28,7 +28,12 @@ run: setup
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py rundev $(HOST):$(PORT)
 
-test: setup
+# Lint gate (config in pyproject.toml [tool.ruff]): style and import errors fail `make test` before any test runs.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
 	$(BIN)/python -m pytest
 
 # The suite against a real PostgreSQL 15 and Redis on loopback (installed and started if missing).

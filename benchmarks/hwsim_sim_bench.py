@@ -7,7 +7,7 @@ brief):
 - ``resnet50_simulate_s``: one whole ResNet-50 on SCALE-Sim's default 32×32 WS array, batch 1 — target 10 ms;
 - ``resnet50_4chiplet_batch8_s``: the same on a 4-chiplet platform at batch 8 — target 10 ms.
 
-``topology_path`` is a SCALE-Sim topology CSV (e.g. ``shared/reference/scalesim/mlperf/Resnet50.csv``);
+``topology_path`` is a SCALE-Sim topology CSV (e.g. ``tests/data/scalesim/mlperf/Resnet50.csv``);
 without it the built-in ``resnet50_v1_5`` workload is used.
 """
 

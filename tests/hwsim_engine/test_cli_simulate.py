@@ -13,8 +13,8 @@ from hwsim.engine.config import AcceleratorConfig
 from hwsim.engine.platform import simulate_network
 from hwsim.engine.topology import load_topology
 
-# SCALE-Sim v3 reference inputs in shared/ (beside the repository; see its README)
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "scalesim"
+# SCALE-Sim v3.0.0 reference inputs kept in the repository (MIT; see tests/data/scalesim/README.md)
+REF = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 REPO = Path(__file__).resolve().parents[2]
 CONV = ("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
         "c1, 8, 8, 3, 3, 2, 4, 1,\nc6, 9, 9, 3, 3, 8, 16, 2,\n")

@@ -13,8 +13,8 @@ from hwsim.engine.platform import Platform, filter_shares, simulate_layer, simul
 from hwsim.engine.systolic import simulate_compute
 from hwsim.engine.topology import ConvLayer, GemmLayer, load_topology
 
-# SCALE-Sim v3 reference inputs in shared/ (beside the repository; see its README)
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "scalesim"
+# SCALE-Sim v3.0.0 reference inputs kept in the repository (MIT; see tests/data/scalesim/README.md)
+REF = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 RESNET50 = REF / "mlperf" / "Resnet50.csv"
 SMALL = [ConvLayer("c1", 8, 8, 3, 3, 2, 4, 1), ConvLayer("c6", 9, 9, 3, 3, 8, 16, 2), GemmLayer("g3", 33, 5, 9)]
 
@@ -22,7 +22,7 @@ SMALL = [ConvLayer("c1", 8, 8, 3, 3, 2, 4, 1), ConvLayer("c6", 9, 9, 3, 3, 8, 16
 # --- AcceleratorConfig -------------------------------------------------------------------------------
 
 def test_reference_scale_cfg():
-    # shared/reference/scalesim/scale.cfg (SCALE-Sim v3's configs/scale.cfg): 32x32 ws, 64 KiB, CALC
+    # tests/data/scalesim/scale.cfg (SCALE-Sim v3's configs/scale.cfg): 32x32 ws, 64 KiB, CALC
     config = load_config(REF / "scale.cfg")
     assert config == AcceleratorConfig(rows=32, cols=32, dataflow="ws", ifmap_sram_kib=64, filter_sram_kib=64,
                                        ofmap_sram_kib=64, bandwidth_gbps=None)

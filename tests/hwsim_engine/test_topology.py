@@ -1,5 +1,6 @@
 """Topology CSV parsing (SCALE-Sim v3 conv and GEMM formats, read as-is)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -7,8 +8,8 @@ import pytest
 from hwsim.engine.topology import (ConvLayer, GemmLayer, TopologyError, detect_gemm, load_topology,
                                    parse_conv_csv, parse_gemm_csv)
 
-# SCALE-Sim v3 reference inputs in shared/ (beside the repository; see its README)
-REF = Path(__file__).resolve().parents[3] / "shared" / "reference" / "scalesim"
+# SCALE-Sim v3.0.0 reference inputs kept in the repository (MIT; see tests/data/scalesim/README.md)
+REF = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 CONV_HEADER = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
 
 
@@ -104,7 +105,7 @@ def test_gemm_parse_and_errors():
 
 
 def test_detect_and_load_reference_files():
-    # the SCALE-Sim v3 reference inputs shipped in shared/ (see its README)
+    # the SCALE-Sim v3 reference inputs in tests/data/scalesim/ (see its README)
     resnet = load_topology(REF / "mlperf" / "Resnet50.csv")
     assert len(resnet) == 54 and resnet[0] == ConvLayer("Conv1", 224, 224, 7, 7, 3, 64, 2)
     # conv_nets/Resnet50.csv has extra Eh,Ew,e2 columns and a ',,,,' row that SCALE-Sim itself fails on
@@ -114,6 +115,19 @@ def test_detect_and_load_reference_files():
     assert load_topology(REF / "GEMM_mnk" / "test_mnk_input.csv", gemm=True) == [GemmLayer("Test 1", 256, 128, 256)]
     assert detect_gemm("Layer Name, M, N, K,\n") and not detect_gemm(CONV_HEADER)
 
+
+
+def test_golden_reference_rows_are_scalesims_own_example_inputs():
+    # make_scalesim_goldens.py embeds REFERENCE_CONV / REFERENCE_GEMM; they must be SCALE-Sim's example files
+    goldens = json.loads((Path(__file__).parent / "goldens" / "scalesim_v3_compute.json").read_text())
+    reference = {(c["kind"], tuple(c["layer"])) for c in goldens["cases"] if (c["rows"], c["cols"]) == (32, 32)}
+    (conv,) = load_topology(REF / "conv_nets" / "test.csv")
+    (gemm,) = load_topology(REF / "GEMM_mnk" / "test_mnk_input.csv", gemm=True)
+    assert reference == {
+        ("conv", (conv.name, conv.ifmap_h, conv.ifmap_w, conv.filter_h, conv.filter_w, conv.channels,
+                  conv.num_filters, conv.stride)),
+        ("gemm", (gemm.name, gemm.m, gemm.n, gemm.k)),
+    }
 
 def test_load_missing_file(tmp_path):
     with pytest.raises(TopologyError, match="cannot read topology file"):
