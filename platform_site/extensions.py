@@ -30,12 +30,13 @@ from django.utils.module_loading import module_has_submodule
 @dataclass(frozen=True)
 class NavEntry:
     """One menu entry: ``label`` (lazy, translated), ``url_name`` reversed with ``tenant_slug``, shown when
-    ``rules.has_perm(permission, user, tenant)`` and the tenant's kind is in ``tenant_kinds`` (empty = every
-    kind). Lower ``order`` comes first; ties keep ``INSTALLED_APPS`` order."""
+    the tenant's kind is in ``tenant_kinds`` (empty = every kind) and ``permission`` holds for
+    ``(user, tenant)``: a ``rules`` permission name (preferred: apps.py then imports no predicates) or a
+    ``rules`` predicate. Lower ``order`` comes first; ties keep ``INSTALLED_APPS`` order."""
 
     label: Any
     url_name: str
-    permission: str
+    permission: str | Callable[[Any, Any], bool]
     tenant_kinds: frozenset[str] = field(default_factory=frozenset)
     order: int = 100
 
@@ -51,10 +52,11 @@ class NavItem:
 
 @dataclass(frozen=True)
 class LandingPage:
-    """Where a member lands on ``/t/<slug>/``: the visible page with the lowest ``priority`` wins."""
+    """Where a member lands on ``/t/<slug>/``: of the pages whose ``permission`` (as in :class:`NavEntry`)
+    holds, the one with the lowest ``priority`` wins."""
 
     url_name: str
-    permission: str
+    permission: str | Callable[[Any, Any], bool]
     tenant_kinds: frozenset[str] = field(default_factory=frozenset)
     priority: int = 100
 
@@ -82,8 +84,10 @@ def _contributions(attribute: str) -> Iterator[tuple[int, AppConfig, Any]]:
             yield index, config, item
 
 
-def _allowed(permission: str, kinds: frozenset[str], user: Any, tenant: Any) -> bool:
-    return (not kinds or tenant.kind in kinds) and rules.has_perm(permission, user, tenant)
+def _allowed(permission: str | Callable[[Any, Any], bool], kinds: frozenset[str], user: Any, tenant: Any) -> bool:
+    if kinds and tenant.kind not in kinds:
+        return False
+    return bool(permission(user, tenant)) if callable(permission) else rules.has_perm(permission, user, tenant)
 
 
 def nav_entries() -> list[NavEntry]:

@@ -103,3 +103,21 @@ def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries
     roles_in(world.reviewer, world.a)  # the context processor's tenant_roles fills the per-user cache
     with django_assert_num_queries(0):
         assert len(visible_nav(world.reviewer, world.a)) == 2
+
+
+def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
+    from platform_site.extensions import NavEntry, _allowed
+    from platform_site.rules import is_office_staff
+
+    entry = NavEntry("x", "cases:list", is_office_staff, tenant_kinds=frozenset({TenantKind.PLATFORM_OFFICE}))
+    assert _allowed(entry.permission, entry.tenant_kinds, world.reviewer, world.a)
+    assert not _allowed(entry.permission, entry.tenant_kinds, world.applicant, world.a)
+    lab = TenantFactory(kind=TenantKind.VERIFICATION_LAB)
+    MembershipFactory(user=world.reviewer, tenant=lab, role=Role.OFFICE_REVIEWER)
+    assert not _allowed(entry.permission, entry.tenant_kinds, world.reviewer, lab)
+
+
+def test_demo_modules_are_found_in_installed_apps_order():
+    from platform_site.extensions import demo_seeders
+
+    assert [label for label, _seed in demo_seeders()] == ["cases", "hwsim"]

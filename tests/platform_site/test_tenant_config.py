@@ -156,3 +156,11 @@ def test_adding_a_setting_is_one_field():
     """The schema is the dataclass: its fields are the known keys, and the defaults come from them."""
     assert TenantConfig.keys() == {f.name for f in dataclasses.fields(TenantConfig)}
     assert TenantConfig.errors({key: None for key in TenantConfig.keys() if getattr(TenantConfig(), key) is None}) == {}
+
+
+def test_a_value_written_around_save_falls_back_to_its_default(caplog):
+    tenant = TenantFactory(settings={"report_prefix": "LAB"})
+    Tenant.objects.filter(pk=tenant.pk).update(settings={"report_prefix": "LAB", "qualification_working_days": -3})
+    tenant.refresh_from_db()
+    assert (tenant.config.qualification_working_days, tenant.config.report_prefix) == (5, "LAB")
+    assert "qualification_working_days" in caplog.text
