@@ -14,7 +14,7 @@ from cases import services
 from cases.models import taipei_today
 from platform_site.models import Tenant
 from platform_site.tenancy import tenant_scope
-from platform_site.tenant_config import TenantConfig
+from platform_site.tenant_config import TenantConfig, setting
 from platform_site.workdays import add_working_days
 from tests.factories import MINIMAL_PDF, TenantFactory, complete_case, reload
 
@@ -152,10 +152,22 @@ def test_the_tenants_upload_limit_is_enforced(world):
         services.add_document(case, world.applicant, "other", SimpleUploadedFile("a.pdf", MINIMAL_PDF))
 
 
-def test_adding_a_setting_is_one_field():
-    """The schema is the dataclass: its fields are the known keys, and the defaults come from them."""
-    assert TenantConfig.keys() == {f.name for f in dataclasses.fields(TenantConfig)}
-    assert TenantConfig.errors({key: None for key in TenantConfig.keys() if getattr(TenantConfig(), key) is None}) == {}
+@dataclasses.dataclass(frozen=True)
+class _WithReviewSettings(TenantConfig):
+    """What a later app adds: one line per setting."""
+
+    show_scores_to_applicants: bool = setting(False)
+    review_panel_size: int = setting(5, min_value=3, max_value=7)
+
+
+def test_a_new_setting_is_one_declared_field_with_type_bounds_and_default():
+    assert _WithReviewSettings.keys() == TenantConfig.keys() | {"show_scores_to_applicants", "review_panel_size"}
+    config = _WithReviewSettings.from_settings({"show_scores_to_applicants": True}, slug="tsmp")
+    assert (config.show_scores_to_applicants, config.review_panel_size, config.case_prefix) == (True, 5, "TSMP")
+    with translation.override("en"):
+        errors = _WithReviewSettings.errors({"show_scores_to_applicants": "yes", "review_panel_size": 9})
+    assert errors == {"show_scores_to_applicants": ["Enter true or false."],
+                      "review_panel_size": ["Ensure this value is less than or equal to 7."]}
 
 
 def test_a_value_written_around_save_falls_back_to_its_default(caplog):
