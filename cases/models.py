@@ -150,11 +150,12 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
 
     # ---- transitions (named after the business action) -------------------------------------------------
     @transition(field=state, source=S.DRAFT, target=S.SUBMITTED, conditions=[is_complete], custom={"label": _("Submit")}, permission=APPLICANT)
-    def submit(self, *, by: Any, comment: str = "", reference: str = "", working_days: int = 5) -> None:
-        """Applicant submits: the case gets its number and the 5-working-day qualification clock starts."""
+    def submit(self, *, by: Any, comment: str = "", reference: str = "", working_days: int | None = None) -> None:
+        """Applicant submits: the case gets its number and the qualification clock starts (``working_days``,
+        else the tenant's ``config.qualification_working_days``)."""
         self.reference = reference
         self.submitted_at = timezone.now()
-        self._start_clock(working_days)
+        self._start_clock(working_days if working_days is not None else self.tenant.config.qualification_working_days)
 
     @transition(field=state, source=S.SUBMITTED, target=S.QUALIFICATION, custom={"label": _("Start qualification review")}, permission=QUALIFIER)
     def start_qualification(self, *, by: Any, comment: str = "") -> None:

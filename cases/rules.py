@@ -12,7 +12,7 @@ import rules
 
 from cases.enums import APPLICANT_EDITABLE_STATES, NEEDS_ANALYSIS_STATES
 from platform_site.enums import Role
-from platform_site.rules import is_applicant, is_cto, is_office_reviewer, is_office_staff, organizations_in
+from platform_site.rules import is_applicant, is_cto, is_member, is_office_reviewer, is_office_staff, organizations_in
 
 
 @rules.predicate
@@ -38,6 +38,7 @@ can_edit_case = is_case_applicant & is_applicant_editable
 can_record_needs_analysis = is_office_staff & is_in_needs_analysis_state
 
 rules.add_perm("cases.create_case", is_applicant)
+rules.add_perm("cases.view_case_list", is_member)  # the list itself is filtered by visibility
 rules.add_perm("cases.view_case", can_view_case)
 rules.add_perm("cases.edit_case", can_edit_case)
 rules.add_perm("cases.view_queue", is_office_staff)

@@ -44,7 +44,7 @@ def _notify_on_commit(log: TransitionLog) -> None:
 def next_case_reference(case: DemandCase) -> str:
     """``<PREFIX>-<year>-<nnnn>``: gapless per tenant and year (the prefix is the tenant's ``case_prefix``)."""
     year = taipei_today().year
-    prefix = case.tenant.setting("case_prefix", case.tenant.slug.upper())
+    prefix = case.tenant.config.case_prefix
     number = TenantCounter.next_value(f"case-{year}")
     return f"{prefix}-{year}-{number:04d}"
 
@@ -67,7 +67,7 @@ def transition_case(case: DemandCase, name: str, user: Any, comment: str = "") -
                 )
             if case.state == "draft":
                 kwargs["reference"] = next_case_reference(case)
-                kwargs["working_days"] = case.tenant.setting("qualification_working_days", 5)
+                kwargs["working_days"] = case.tenant.config.qualification_working_days
         if name == "resubmit" and not case.is_complete():
             raise TransitionRefused(
                 _("Upload the missing documents first: %(items)s.") % {"items": "、".join(case.missing_for_submission())},
@@ -122,7 +122,7 @@ def add_document(case: DemandCase, user: Any, kind: str, upload: UploadedFile) -
 
     Raises django ValidationError for a rejected file (nothing is stored then).
     """
-    checked = check_upload(upload, case.tenant.setting("upload_max_bytes", None))
+    checked = check_upload(upload, case.tenant.config.upload_max_bytes)
     document = CaseDocument(
         tenant=case.tenant,
         case=case,

@@ -191,7 +191,7 @@ def qualification_decide(request: HttpRequest, tenant_slug: str, pk: int) -> Htt
 @tenant_member_required
 def document_upload(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk, "cases.edit_case")
-    form = DocumentUploadForm(request.POST, request.FILES, max_bytes=request.tenant.setting("upload_max_bytes", None))
+    form = DocumentUploadForm(request.POST, request.FILES, max_bytes=request.tenant.config.upload_max_bytes)
     if form.is_valid():
         try:
             services.add_document(case, request.user, form.cleaned_data["kind"], form.cleaned_data["file"])

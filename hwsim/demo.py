@@ -7,11 +7,10 @@ comparison): a monolithic baseline on an organic substrate, a 4-chiplet fan-out 
 
 from __future__ import annotations
 
-from typing import Any
-
 from hwsim import services
 from hwsim.models import PlatformPreset
 from platform_site.enums import Role, TenantKind
+from platform_site.extensions import DemoSite
 from platform_site.models import Organization
 from platform_site.rules import organizations_in
 
@@ -40,16 +39,17 @@ PRESETS = [
 ]
 
 
-def seed_lab(tenant: Any, users: dict[str, Any]) -> None:
-    """Create the preset library and one succeeded quick request in ``tenant`` (a no-op for other kinds).
+def seed(site: DemoSite) -> None:
+    """Create the preset library and one succeeded quick request in ``site.tenant`` (verification labs only).
 
-    ``users`` maps Role codes to demo users; the request is made by the applicant for their organisation
-    and run synchronously (no broker needed). Must run inside ``tenant_scope(tenant)``.
+    The request is made by the demo applicant for their organisation and run synchronously (no broker
+    needed). Idempotent: a no-op when the tenant has presets. Runs inside ``tenant_scope(site.tenant)``.
     """
+    tenant = site.tenant
     if tenant.kind != TenantKind.VERIFICATION_LAB or PlatformPreset.objects.exists():
         return
     presets = {spec["key"]: PlatformPreset.objects.create(tenant=tenant, **spec) for spec in PRESETS}
-    applicant = users[Role.APPLICANT]
+    applicant = site.people[Role.APPLICANT]
     orgs = sorted(organizations_in(applicant, tenant, Role.APPLICANT))
     request = services.create_request(
         applicant,

@@ -16,7 +16,7 @@ from typing import Any
 import rules
 
 from platform_site.enums import Role
-from platform_site.rules import is_applicant, is_office_staff, organizations_in
+from platform_site.rules import is_applicant, is_member, is_office_staff, organizations_in
 
 _system: contextvars.ContextVar[bool] = contextvars.ContextVar("hwsim_system_actor", default=False)
 
@@ -61,6 +61,7 @@ can_view_request = is_lab_staff | is_requester_org_applicant
 can_act_on_request = is_lab_staff | (is_requester & is_requester_org_applicant)
 
 rules.add_perm("hwsim.view_presets", rules.is_authenticated)
+rules.add_perm("hwsim.view_request_list", is_member)  # the list itself is filtered by visibility
 rules.add_perm("hwsim.create_request", is_lab_staff | is_applicant)
 rules.add_perm("hwsim.view_request", can_view_request)
 rules.add_perm("hwsim.submit_request", can_act_on_request)

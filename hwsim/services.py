@@ -61,7 +61,7 @@ def _default_runner() -> Runner:
 def next_report_number(request: VerificationRequest) -> str:
     """``VR-<year>-<nnnn>``: gapless per tenant and year (prefix: the tenant's ``report_prefix`` setting)."""
     year = timezone.localdate().year  # Asia/Taipei
-    prefix = request.tenant.setting("report_prefix", "VR")
+    prefix = request.tenant.config.report_prefix
     return f"{prefix}-{year}-{TenantCounter.next_value(f'hwsim-report-{year}'):04d}"
 
 

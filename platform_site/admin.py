@@ -5,7 +5,12 @@ reads tenant-owned tables (their managers refuse queries without a tenant, and P
 so a membership shows its organisation by id only.
 """
 
+import dataclasses
+import json
+
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from platform_site.models import Membership, Tenant
 
@@ -14,6 +19,13 @@ from platform_site.models import Membership, Tenant
 class TenantAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "kind", "is_active"]
     search_fields = ["slug", "name"]
+    readonly_fields = ["effective_settings"]
+
+    @admin.display(description=_("effective settings (defaults applied)"))
+    def effective_settings(self, obj: Tenant) -> str:
+        """Every typed setting of the tenant (TenantConfig) with the value in force."""
+        values = dataclasses.asdict(obj.config)
+        return format_html("<pre>{}</pre>", json.dumps(values, ensure_ascii=False, indent=2))
 
 
 @admin.register(Membership)

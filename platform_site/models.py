@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from platform_site.enums import CompanySize, OrganizationKind, Role, TenantKind
 from platform_site.tenancy import TenantOwnedModel, require_tenant
+from platform_site.tenant_config import TenantConfig, validate_tenant_settings
 from platform_site.validators import validate_ubn
 
 
@@ -22,7 +23,10 @@ class Tenant(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=TenantKind.choices, default=TenantKind.PLATFORM_OFFICE)
-    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    settings = models.JSONField(
+        _("settings"), default=dict, blank=True, validators=[validate_tenant_settings],
+        help_text=_("Only the settings this tenant overrides, as JSON; unknown keys are refused."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -33,9 +37,15 @@ class Tenant(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def setting(self, key: str, default: Any) -> Any:
-        """A per-tenant setting from ``settings`` JSON, or ``default``."""
-        return (self.settings or {}).get(key, default)
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; raises ``ValidationError`` if ``settings`` break the :class:`TenantConfig` schema."""
+        validate_tenant_settings(self.settings)
+        super().save(*args, **kwargs)
+
+    @property
+    def config(self) -> TenantConfig:
+        """The tenant's typed settings with defaults applied: the one way to read a tenant setting."""
+        return TenantConfig.from_settings(self.settings, slug=self.slug)
 
 
 class Organization(TenantOwnedModel):

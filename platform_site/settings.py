@@ -264,7 +264,4 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
-#: Default qualification review period (資格審), seed 000_9617a3b789ca4d20.txt: "不超過 5 個工作天".
-QUALIFICATION_WORKING_DAYS = 5
-
 _ = _  # gettext_lazy kept importable for settings that need labels

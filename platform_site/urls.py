@@ -6,12 +6,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from platform_site import views
+from platform_site.extensions import app_urlpatterns
 
 tenant_patterns = [
     path("", views.tenant_home, name="tenant_home"),
     path("register/", views.register_applicant, name="register"),
-    path("", include("cases.urls")),
-    path("lab/", include("hwsim.urls")),
+    *app_urlpatterns("tenant_urls"),  # each app's AppConfig.tenant_urls (platform_site.extensions)
 ]
 
 urlpatterns = [
@@ -22,7 +22,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
-    path("api/v1/t/<slug:tenant_slug>/", include("cases.api_urls")),
-    path("api/v1/t/<slug:tenant_slug>/lab/", include("hwsim.api_urls")),
+    path("api/v1/t/<slug:tenant_slug>/", include(app_urlpatterns("api_urls"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from platform_site.enums import OFFICE_ROLES, Role
+from platform_site.extensions import landing_url
 from platform_site.forms import ApplicantRegistrationForm
 from platform_site.models import Membership, Tenant
 from platform_site.rules import is_member, roles_in
@@ -53,13 +53,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def tenant_home(request: HttpRequest, tenant_slug: str) -> HttpResponse:
-    """Tenant landing: members go to their work list; others see the office's public page."""
+    """Tenant landing: members go to the landing page the apps declare for them (office staff: the
+    qualification queue; applicants: their cases), other members see their roles and menu, others the
+    office's public page."""
     if request.user.is_authenticated:
         roles = roles_in(request.user, request.tenant)
-        if roles & OFFICE_ROLES:
-            return redirect("cases:queue", tenant_slug=tenant_slug)
-        if Role.APPLICANT in roles:
-            return redirect("cases:list", tenant_slug=tenant_slug)
+        landing = landing_url(request.user, request.tenant) if roles else None
+        if landing:
+            return redirect(landing)
         if roles:
             return render(request, "platform_site/tenant_member.html", {"roles": sorted(roles)})
     return render(request, "platform_site/tenant_landing.html")
@@ -73,7 +74,7 @@ def register_applicant(request: HttpRequest, tenant_slug: str) -> HttpResponse:
             user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your organisation is registered. You can now start a demand case."))
-        return redirect("cases:list", tenant_slug=tenant_slug)
+        return redirect("tenant_home", tenant_slug=tenant_slug)  # → the applicant's landing page
     return render(request, "platform_site/register.html", {"form": form})
 
 

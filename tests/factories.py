@@ -27,7 +27,7 @@ class TenantFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"推動辦公室{n}")
     name_en = factory.Sequence(lambda n: f"Office {n}")
     kind = TenantKind.PLATFORM_OFFICE
-    settings = factory.LazyFunction(lambda: {"qualification_working_days": 5})
+    settings = factory.LazyFunction(dict)  # TenantConfig defaults apply
 
 
 class UserFactory(DjangoModelFactory):
