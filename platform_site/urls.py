@@ -3,9 +3,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
-
 from platform_site import views
+from platform_site.schema import PortalSchemaView
 
 tenant_patterns = [
     path("", views.tenant_home, name="tenant_home"),
@@ -24,5 +23,5 @@ urlpatterns = [
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("api/v1/t/<slug:tenant_slug>/", include("cases.api_urls")),
     path("api/v1/t/<slug:tenant_slug>/lab/", include("hwsim.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", PortalSchemaView.as_view(), name="schema"),
 ]
