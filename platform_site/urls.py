@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
 from platform_site import views
 from platform_site.schema import PortalSchemaView
 

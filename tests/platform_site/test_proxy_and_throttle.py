@@ -3,6 +3,11 @@ the API schema needs a login when not public and is generated once (issue C5, B8
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from axes.models import AccessAttempt
 from django.core.cache import cache
@@ -12,6 +17,8 @@ from drf_spectacular.generators import SchemaGenerator
 from platform_site.schema import schema_cache_key
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 PASSWORD = "pw-for-tests-2026"  # tests.factories.UserFactory
 IP1, IP2, IP3 = "203.0.113.1", "203.0.113.2", "198.51.100.3"
@@ -102,6 +109,12 @@ def test_a_proxy_chain_takes_the_right_most_untrusted_hop(client, world, axes_on
     assert AccessAttempt.objects.get().ip_address == IP1
 
 
+def test_a_malformed_forwarded_for_from_the_proxy_counts_against_the_proxy(client, world, axes_on):
+    axes_on.PORTAL_TRUSTED_PROXIES = [f"{PROXY}/32"]
+    _fail(client, world.applicant.username, 1, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert AccessAttempt.objects.get().ip_address == PROXY
+
+
 # --- API schema ------------------------------------------------------------------------------------
 
 def test_the_schema_needs_a_login_unless_public(client, world, settings):
@@ -133,3 +146,11 @@ def test_the_schema_is_generated_once_per_language(client, settings, monkeypatch
     assert generated == ["en"]
     client.get("/api/schema/", {"lang": "zh-hant"}, HTTP_ACCEPT=json)
     assert generated == ["en", "zh-hant"]
+
+
+def test_a_malformed_trusted_proxy_fails_loudly(tmp_path):
+    env = {**os.environ, "PORTAL_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local", "PORTAL_VAR_DIR": str(tmp_path)}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "PORTAL_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network" in result.stderr

@@ -158,7 +158,7 @@ def test_five_pairs_of_simultaneous_posts_never_answer_500():
     tenant = TenantFactory(slug="tsmp")
     for pair in range(5):
         data = {**FORM, "ubn": UBNS[pair], "email": f"pair{pair}@shoes.example.tw"}
-        results = _run_together([lambda: Client().post("/t/tsmp/register/", data)] * 2)
+        results = _run_together([lambda data=data: Client().post("/t/tsmp/register/", data)] * 2)
         assert not [r for r in results if isinstance(r, Exception)], results
         assert sorted(r.status_code for r in results) == [200, 302], pair
         loser = next(r for r in results if r.status_code == 200)
