@@ -21,6 +21,9 @@ from rest_framework.response import Response
 
 #: Stands in for PORTAL_RELEASE when it is unset: a new value per process start.
 _PROCESS_RELEASE = uuid.uuid4().hex
+#: Seconds a cached schema lives: long enough to generate it about once a day per process and language, and
+#: finite so a shared cache (Redis) does not keep the keys of old releases for ever.
+SCHEMA_CACHE_SECONDS = 24 * 3600
 
 
 def schema_cache_key(*, version: str | None, language: str | None) -> str:
@@ -44,7 +47,7 @@ class PortalSchemaView(SpectacularAPIView):
         if schema is None:
             generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
             schema = generator.get_schema(request=None, public=True)
-            cache.set(key, schema, timeout=None)
+            cache.set(key, schema, timeout=SCHEMA_CACHE_SECONDS)
         return Response(
             data=schema,
             headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
