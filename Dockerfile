@@ -8,8 +8,10 @@ RUN apt-get update \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
  && rm -rf /var/lib/apt/lists/*
 
+# PORTAL_RELEASE names the build (e.g. the git commit); it keys the cached API schema.
+ARG PORTAL_RELEASE=""
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    DJANGO_DEBUG=false PORTAL_VAR_DIR=/var/lib/portal
+    DJANGO_DEBUG=false PORTAL_VAR_DIR=/var/lib/portal PORTAL_RELEASE=${PORTAL_RELEASE}
 
 WORKDIR /app
 COPY pyproject.toml constraints.txt ./
@@ -23,4 +25,5 @@ RUN useradd --system --home /app --uid 10001 portal \
  && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "platform_site.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# Reached only through the reverse proxy (docker/nginx.conf); forwarded headers trusted from PORTAL_TRUSTED_PROXIES.
+CMD ["gunicorn", "platform_site.wsgi:application", "--config", "docker/gunicorn.conf.py"]

@@ -1,4 +1,4 @@
-"""Registration of an applicant organisation and its first account."""
+"""Registration of an applicant organisation and its first account (validation only; services.py writes)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from platform_site.enums import CompanySize, OrganizationKind, Role
-from platform_site.models import Membership, Organization, Tenant
+from platform_site import services
+from platform_site.enums import CompanySize, OrganizationKind
+from platform_site.models import Tenant
 from platform_site.validators import validate_ubn
 
 
@@ -54,16 +55,14 @@ class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
 
     def clean_ubn(self) -> str:
         ubn = self.cleaned_data["ubn"].strip()
-        if ubn and Organization.objects.filter(ubn=ubn).exists():
-            raise ValidationError(
-                _("This organisation is already registered. Ask its account holder or the programme office to add you.")
-            )
+        if services.ubn_taken(self.tenant, ubn):
+            raise ValidationError(services.UBN_TAKEN)
         return ubn
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise ValidationError(_("An account with this email exists already: sign in instead."))
+        if services.email_taken(email):
+            raise ValidationError(services.EMAIL_TAKEN)
         return email
 
     def clean(self) -> dict[str, Any]:
@@ -80,21 +79,18 @@ class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
                 self.add_error("password1", exc)
         return data
 
-    def save(self) -> Any:
-        """Create the organisation, the user and the applicant membership; return the user."""
+    def service_arguments(self) -> dict[str, Any]:
+        """The cleaned data as keyword arguments of :func:`platform_site.services.register_applicant`."""
         data = self.cleaned_data
-        org = Organization.objects.create(
-            tenant=self.tenant,
-            name=data["org_name"],
-            kind=data["org_kind"],
-            ubn=data["ubn"],
-            size=data["size"],
-            is_domestic=data["is_domestic"],
-            address=data["address"],
-            phone=data["phone"],
-        )
-        user = get_user_model().objects.create_user(
-            username=data["email"], email=data["email"], password=data["password1"], first_name=data["full_name"]
-        )
-        Membership.objects.create(user=user, tenant=self.tenant, role=Role.APPLICANT, organization=org)
-        return user
+        return {
+            "org_name": data["org_name"],
+            "org_kind": data["org_kind"],
+            "ubn": data["ubn"],
+            "size": data["size"],
+            "is_domestic": data["is_domestic"],
+            "address": data["address"],
+            "phone": data["phone"],
+            "full_name": data["full_name"],
+            "email": data["email"],
+            "password": data["password1"],
+        }

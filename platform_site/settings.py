@@ -7,6 +7,7 @@ Production sets ``DJANGO_DEBUG=false``, ``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: decides which client address and scheme to believe before anything reads them.
+    "platform_site.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,9 +148,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Two limits (platform_site/throttle.py): 5 failures lock one username from one client IP; 30 failures over
+# any usernames lock the client IP (password spraying). The client IP is REMOTE_ADDR after
+# TrustedProxyMiddleware, i.e. the real client behind the proxy and never a forwarded header from elsewhere.
+AXES_HANDLER = "platform_site.throttle.PortalAxesHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+PORTAL_LOGIN_IP_FAILURE_LIMIT = env_int("PORTAL_LOGIN_IP_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "platform_site.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -236,6 +245,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "platform_site.api.exception_handler",
 }
+#: Anonymous access to /api/schema/ (development); production requires a signed-in user.
+PORTAL_SCHEMA_PUBLIC = env_bool("PORTAL_SCHEMA_PUBLIC", DEBUG)
+#: Release name (image build); keys the cached API schema so a deploy never serves the old one.
+PORTAL_RELEASE = env("PORTAL_RELEASE", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Smart System Integration Portal API",
     "DESCRIPTION": "Tenant-scoped API of the TSMP case-management portal. Every path is under /api/v1/t/{tenant_slug}/.",
@@ -248,7 +261,27 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Believed only when TrustedProxyMiddleware let the header through, i.e. from PORTAL_TRUSTED_PROXIES.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The container health check talks plain HTTP to gunicorn from inside the container (docker/healthcheck.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+
+def _trusted_proxies(raw: str) -> list[str]:
+    """Parse ``PORTAL_TRUSTED_PROXIES`` (comma-separated IPs/CIDRs); a malformed entry is a configuration error."""
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"PORTAL_TRUSTED_PROXIES: {item!r} is not an IP address or network") from exc
+    return networks
+
+
+#: Peers whose X-Forwarded-For/-Proto are believed (the reverse proxy). Empty: believe nobody.
+PORTAL_TRUSTED_PROXIES = _trusted_proxies(env("PORTAL_TRUSTED_PROXIES", ""))
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("DJANGO_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from platform_site import views
 from platform_site.extensions import app_urlpatterns
+from platform_site.schema import PortalSchemaView
 
 tenant_patterns = [
     path("", views.tenant_home, name="tenant_home"),
@@ -23,5 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("api/v1/t/<slug:tenant_slug>/", include(app_urlpatterns("api_urls"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", PortalSchemaView.as_view(), name="schema"),
 ]

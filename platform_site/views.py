@@ -9,13 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from platform_site import services
 from platform_site.extensions import landing_url
 from platform_site.forms import ApplicantRegistrationForm
 from platform_site.models import Membership, Tenant
@@ -70,11 +72,14 @@ def register_applicant(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     """An SME registers its organisation and a first applicant account in this tenant, and is signed in."""
     form = ApplicantRegistrationForm(request.POST or None, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your organisation is registered. You can now start a demand case."))
-        return redirect("tenant_home", tenant_slug=tenant_slug)  # → the applicant's landing page
+        try:
+            user = services.register_applicant(request.tenant, **form.service_arguments())
+        except ValidationError as exc:  # a concurrent registration took the 統一編號 or email first
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your organisation is registered. You can now start a demand case."))
+            return redirect("tenant_home", tenant_slug=tenant_slug)  # → the applicant's landing page
     return render(request, "platform_site/register.html", {"form": form})
 
 
