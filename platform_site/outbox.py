@@ -13,7 +13,8 @@ this way must be idempotent (take ids, re-fetch, check state).
 
 Settings (seconds): ``OUTBOX_RETRY_BASE_S`` (first wait; doubled per publication),
 ``OUTBOX_RETRY_MAX_S`` (cap of the wait), ``OUTBOX_MAX_FAILURES`` (a task that *raised* this many times is
-given up, ``last_error`` says so; publication failures are never given up).
+given up, ``last_error`` says so; publication failures are never given up); ``OUTBOX_KEEP_DONE_DAYS``
+(done rows are deleted after this many days).
 """
 
 from __future__ import annotations
@@ -50,9 +51,9 @@ class OutboxMessage(models.Model):
     managers and row-level security — and no page or API shows it. ``tenant`` is kept for diagnostics.
 
     Life of a row: ``created_at`` → published (``published_at``; ``attempts`` counts publications, the last
-    failure is in ``last_error``) → ``started_at`` (a worker began the task) → ``done_at`` (the task returned,
-    or raised ``OUTBOX_MAX_FAILURES`` times, counted in ``failures``). *Pending* means ``done_at`` is null; ``available_at`` is when
-    the deliverer may publish it again.
+    failure is in ``last_error``) → ``started_at`` (a worker began the task) → ``done_at`` (the task
+    returned, or raised ``OUTBOX_MAX_FAILURES`` times, counted in ``failures``). *Pending* means ``done_at``
+    is null; ``available_at`` is when the deliverer may publish it again.
     """
 
     task = models.CharField(_("task"), max_length=200)
@@ -90,7 +91,7 @@ def message_id(task_id: str | None) -> int | None:
     if not task_id or not task_id.startswith(TASK_ID_PREFIX):
         return None
     try:
-        return int(task_id[len(TASK_ID_PREFIX):])
+        return int(task_id[len(TASK_ID_PREFIX) :])
     except ValueError:
         return None
 
@@ -142,6 +143,13 @@ def deliver_due(limit: int = 200) -> int:
     for message in due:
         publish(message)
     return len(due)
+
+
+def prune_done(keep_days: float | None = None) -> int:
+    """Delete rows done more than ``keep_days`` (default ``OUTBOX_KEEP_DONE_DAYS``) ago; return how many."""
+    days = settings.OUTBOX_KEEP_DONE_DAYS if keep_days is None else keep_days
+    deleted, _by_model = OutboxMessage.objects.filter(done_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted
 
 
 def backlog(now: datetime | None = None) -> dict[str, Any]:
@@ -203,8 +211,9 @@ def on_task_prerun(task_id: str | None = None, task: Any = None, **kwargs: Any) 
         logger.exception("outbox: could not mark %s started", task_id)
 
 
-def on_task_postrun(task_id: str | None = None, task: Any = None, state: str | None = None, retval: Any = None,
-                    **kwargs: Any) -> None:
+def on_task_postrun(
+    task_id: str | None = None, task: Any = None, state: str | None = None, retval: Any = None, **kwargs: Any
+) -> None:
     """A worker finished an outbox task: done when it returned; when it raised, retry later (capped)."""
     pk = message_id(task_id)
     if pk is None:

@@ -241,6 +241,7 @@ OUTBOX_DELIVER_INTERVAL_S = float(env("OUTBOX_DELIVER_INTERVAL_S", "15"))
 OUTBOX_RETRY_BASE_S = float(env("OUTBOX_RETRY_BASE_S", "30"))
 OUTBOX_RETRY_MAX_S = float(env("OUTBOX_RETRY_MAX_S", "900"))
 OUTBOX_MAX_FAILURES = env_int("OUTBOX_MAX_FAILURES", 10)
+OUTBOX_KEEP_DONE_DAYS = float(env("OUTBOX_KEEP_DONE_DAYS", "7"))
 # Verification jobs (hwsim.services), seconds: a running job writes heartbeat_at every HWSIM_JOB_HEARTBEAT_S;
 # the sweeper (every HWSIM_JOB_SWEEP_INTERVAL_S) requeues one whose heartbeat is older than HWSIM_JOB_STALE_S.
 HWSIM_JOB_HEARTBEAT_S = float(env("HWSIM_JOB_HEARTBEAT_S", "10"))

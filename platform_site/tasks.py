@@ -9,8 +9,10 @@ from celery import shared_task
 def deliver_outbox() -> int:
     """Publish the outbox rows that are due (see :func:`platform_site.outbox.deliver_due`); return how many.
 
-    Idempotent: a row claimed twice is just published twice, and the tasks behind it are idempotent.
+    Also deletes rows done more than ``OUTBOX_KEEP_DONE_DAYS`` ago. Idempotent: a row claimed twice is just
+    published twice, and the tasks behind it are idempotent.
     """
-    from platform_site.outbox import deliver_due
+    from platform_site.outbox import deliver_due, prune_done
 
+    prune_done()
     return deliver_due()

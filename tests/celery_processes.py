@@ -127,19 +127,38 @@ class CeleryProcess:
     """``celery -A platform_site worker`` (solo pool, one task at a time) or ``beat`` as a child process."""
 
     def __init__(self, kind: str, log: Path, env: dict[str, str]) -> None:
-        full_env = {**os.environ, **database_env(), "DJANGO_SETTINGS_MODULE": "platform_site.settings",
-                    "DB_CONN_MAX_AGE": "0", **env}
+        full_env = {
+            **os.environ,
+            **database_env(),
+            "DJANGO_SETTINGS_MODULE": "platform_site.settings",
+            "DB_CONN_MAX_AGE": "0",
+            **env,
+        }
         full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         if kind == "worker":
-            args = ["worker", "--pool=solo", "--concurrency=1", "-Q", "celery", "--without-gossip",
-                    "--without-mingle", "--without-heartbeat", "-n", f"fault-test-{uuid.uuid4().hex[:8]}@%h"]
+            args = [
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                "celery",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"fault-test-{uuid.uuid4().hex[:8]}@%h",
+            ]
         else:
             args = ["beat", "-s", str(log.with_suffix(".schedule"))]
         self.kind, self.log = kind, log
         self._out = log.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "platform_site", *args, "--loglevel=INFO"],
-            cwd=ROOT, env=full_env, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=full_env,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def text(self) -> str:

@@ -27,8 +27,13 @@ from tests.celery_processes import Broker, broker_down, celery_processes, real_b
 from tests.factories import complete_case
 from tests.hwsim.factories import PlatformPresetFactory
 
-FAST = {"OUTBOX_DELIVER_INTERVAL_S": "1", "OUTBOX_RETRY_BASE_S": "2", "HWSIM_JOB_HEARTBEAT_S": "0.5",
-        "HWSIM_JOB_STALE_S": "3", "HWSIM_JOB_SWEEP_INTERVAL_S": "1"}
+FAST = {
+    "OUTBOX_DELIVER_INTERVAL_S": "1",
+    "OUTBOX_RETRY_BASE_S": "2",
+    "HWSIM_JOB_HEARTBEAT_S": "0.5",
+    "HWSIM_JOB_STALE_S": "3",
+    "HWSIM_JOB_SWEEP_INTERVAL_S": "1",
+}
 
 
 @pytest.fixture
@@ -54,10 +59,18 @@ def test_work_queued_while_the_broker_is_down_runs_once_when_it_is_back(
     api.force_authenticate(world.b_reviewer)  # office reviewer = lab staff
 
     with broker_down(broker):
-        response = api.post(f"/api/v1/t/{lab.slug}/lab/requests/", {
-            "title": "broker down", "platforms": ["ws32-7nm"], "workloads": [{"key": "resnet18", "batch": 2}],
-            "scenarios": ["SingleStream"], "seed": 1, "quick": True,
-        }, format="json")
+        response = api.post(
+            f"/api/v1/t/{lab.slug}/lab/requests/",
+            {
+                "title": "broker down",
+                "platforms": ["ws32-7nm"],
+                "workloads": [{"key": "resnet18", "batch": 2}],
+                "scenarios": ["SingleStream"],
+                "seed": 1,
+                "quick": True,
+            },
+            format="json",
+        )
         with tenant_scope(world.a):
             case_services.transition_case(case, "submit", world.applicant)
     down_at = time.monotonic()
@@ -70,8 +83,12 @@ def test_work_queued_while_the_broker_is_down_runs_once_when_it_is_back(
     assert all(r.published_at is None and r.done_at is None and r.last_error.startswith("publish: ") for r in rows)
 
     mail_dir = tmp_path / "mail"
-    env = {**FAST, **broker.env, "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-           "EMAIL_FILE_PATH": str(mail_dir)}
+    env = {
+        **FAST,
+        **broker.env,
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
     with celery_processes(tmp_path, env) as start:  # the broker is back
         start("worker")
         start("beat")
@@ -86,13 +103,18 @@ def test_work_queued_while_the_broker_is_down_runs_once_when_it_is_back(
     with tenant_scope(lab):
         job.refresh_from_db()
         ct = ContentType.objects.get_for_model(VerificationJob)
-        log = list(TransitionLog.objects.filter(content_type=ct, object_id=job.pk).order_by("pk")
-                   .values_list("transition", flat=True))
+        log = list(
+            TransitionLog.objects.filter(content_type=ct, object_id=job.pk)
+            .order_by("pk")
+            .values_list("transition", flat=True)
+        )
     assert (job.state, job.attempt, log) == ("succeeded", 1, ["start", "succeed"])
     mails = _sent(mail_dir)
     assert len(mails) == 1 and case.reference in mails[0]
     for row in OutboxMessage.objects.order_by("pk"):
         assert row.attempts >= 2 and row.started_at and row.done_at and row.failures == 0
     with capsys.disabled():
-        print(f"\n[broker down at submit] job and email ran {ran_at - back_at:.1f} s after worker and beat "
-              f"were up ({ran_at - down_at:.1f} s after submit)")
+        print(
+            f"\n[broker down at submit] job and email ran {ran_at - back_at:.1f} s after worker and beat "
+            f"were up ({ran_at - down_at:.1f} s after submit)"
+        )

@@ -39,7 +39,10 @@ def _running(lab: Any, *, heartbeat_age_s: float | None, attempt: int = 1, tenan
     now = timezone.now()
     with tenant_scope(job.tenant):
         VerificationJob.objects.filter(pk=job.pk).update(
-            attempt=attempt, progress=0.3, message="platform 1", started_at=now - timedelta(seconds=600),
+            attempt=attempt,
+            progress=0.3,
+            message="platform 1",
+            started_at=now - timedelta(seconds=600),
             heartbeat_at=None if heartbeat_age_s is None else now - timedelta(seconds=heartbeat_age_s),
         )
         job.refresh_from_db()
@@ -47,11 +50,16 @@ def _running(lab: Any, *, heartbeat_age_s: float | None, attempt: int = 1, tenan
 
 
 def _outbox_for(job: VerificationJob) -> list[OutboxMessage]:
-    return [m for m in OutboxMessage.objects.filter(task="hwsim.tasks.run_verification_job").order_by("pk")
-            if m.kwargs == {"tenant_id": job.tenant_id, "job_id": job.pk}]
+    return [
+        m
+        for m in OutboxMessage.objects.filter(task="hwsim.tasks.run_verification_job").order_by("pk")
+        if m.kwargs == {"tenant_id": job.tenant_id, "job_id": job.pk}
+    ]
 
 
-def test_a_fresh_heartbeat_is_left_alone_and_a_stale_one_is_requeued_with_a_new_message(lab: Any, settings: Any) -> None:
+def test_a_fresh_heartbeat_is_left_alone_and_a_stale_one_is_requeued_with_a_new_message(
+    lab: Any, settings: Any
+) -> None:
     settings.HWSIM_JOB_STALE_S = 60
     fresh = _running(lab, heartbeat_age_s=5)
     stale = _running(lab, heartbeat_age_s=61)
@@ -73,6 +81,7 @@ def test_a_fresh_heartbeat_is_left_alone_and_a_stale_one_is_requeued_with_a_new_
 def test_a_job_that_never_sent_a_heartbeat_counts_from_its_start(lab: Any) -> None:
     job = _running(lab, heartbeat_age_s=None)
     with tenant_scope(lab.a):
+        assert services.stale_jobs() == [job.pk]
         assert services.sweep_stale_jobs() == {"requeue": 1}
 
 

@@ -22,6 +22,7 @@ from cases import tasks as case_tasks
 from platform_site.models import OutboxMessage
 from platform_site.outbox import backlog, deliver_due, retry_delay
 from platform_site.queueing import enqueue_on_commit
+from platform_site.tasks import deliver_outbox
 from platform_site.tenancy import tenant_scope
 from tests.celery_processes import broker_down, real_broker, wait_for
 from tests.factories import complete_case
@@ -37,7 +38,9 @@ def _emails_rows() -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(task="cases.tasks.notify_case_transition").order_by("pk"))
 
 
-def test_a_rolled_back_transaction_leaves_no_row_and_sends_nothing(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_a_rolled_back_transaction_leaves_no_row_and_sends_nothing(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
         with transaction.atomic():
             enqueue_on_commit(case_tasks.notify_case_transition, tenant_id=world.a.pk, log_id=1)
@@ -47,7 +50,9 @@ def test_a_rolled_back_transaction_leaves_no_row_and_sends_nothing(world: Any, d
     assert callbacks == []
 
 
-def test_after_commit_the_task_runs_and_the_row_is_marked_started_and_done(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_after_commit_the_task_runs_and_the_row_is_marked_started_and_done(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     with django_capture_on_commit_callbacks(execute=True), tenant_scope(world.a):  # eager Celery (unit tests)
         case_services.transition_case(case, "submit", world.applicant)
@@ -87,6 +92,18 @@ class FailingEmailBackend:
 
     def send_messages(self, messages: Any) -> int:
         raise ConnectionRefusedError("SMTP server down")
+
+
+def test_the_deliverer_task_prunes_rows_done_long_ago_and_keeps_the_rest(world: Any) -> None:
+    now = timezone.now()
+    rows = [
+        OutboxMessage.objects.create(
+            task="cases.tasks.notify_case_transition", kwargs={}, available_at=now + timedelta(hours=1), done_at=done
+        )
+        for done in (now - timedelta(days=8), now - timedelta(days=6), None)
+    ]
+    assert deliver_outbox.apply().get() == 0  # nothing due
+    assert list(OutboxMessage.objects.order_by("pk").values_list("pk", flat=True)) == [rows[1].pk, rows[2].pk]
 
 
 def test_the_retry_delay_doubles_and_is_capped(settings: Any) -> None:
