@@ -50,13 +50,6 @@ class Broker:
     folder: Path | None
     env: dict[str, str] = field(default_factory=dict)
 
-    def queued(self) -> int:
-        """Messages waiting in the default queue (plus, on Redis, unacknowledged ones)."""
-        if self.folder is not None:
-            return len([p for p in (self.folder / "out").iterdir() if p.is_file()])
-        client = self.app.connection_for_write().channel().client
-        return client.llen("celery") + client.hlen("unacked")
-
 
 @contextlib.contextmanager
 def real_broker(tmp_path: Path) -> Iterator[Broker]:
