@@ -170,6 +170,9 @@ class VerificationJob(ConcurrentTransitionMixin, TenantOwnedModel):
     ``spec`` is frozen at submission (later preset edits do not change a running or certified job);
     ``results`` is the runner's output dict, written in the same save as the ``succeed`` transition.
     ``attempt`` counts deliveries that started the run (a worker lost mid-run makes a second attempt).
+    ``heartbeat_at`` is written by the running attempt every ``HWSIM_JOB_HEARTBEAT_S``; a running job whose
+    heartbeat is older than ``HWSIM_JOB_STALE_S`` lost its worker and is requeued by the sweeper
+    (:func:`hwsim.services.sweep_stale_jobs`).
     """
 
     request = models.ForeignKey(VerificationRequest, on_delete=models.CASCADE, related_name="jobs")
@@ -183,6 +186,7 @@ class VerificationJob(ConcurrentTransitionMixin, TenantOwnedModel):
     celery_task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -207,14 +211,13 @@ class VerificationJob(ConcurrentTransitionMixin, TenantOwnedModel):
     def start(self, *, by: Any, comment: str = "") -> None:
         """A worker picked the job up (first delivery)."""
         self.attempt += 1
-        self.started_at = timezone.now()
+        self.started_at = self.heartbeat_at = timezone.now()
         self.progress, self.message, self.error = 0.0, "", ""
 
-    @transition(field=state, source=S.RUNNING, target=S.RUNNING, custom={"label": _("Restarted after a lost worker")}, permission=SYSTEM)
-    def restart(self, *, by: Any, comment: str = "") -> None:
-        """A redelivered message found the job running (its worker was lost): run again from scratch."""
-        self.attempt += 1
-        self.started_at = timezone.now()
+    @transition(field=state, source=S.RUNNING, target=S.QUEUED, custom={"label": _("Requeued after a lost worker")}, permission=SYSTEM)
+    def requeue(self, *, by: Any, comment: str = "") -> None:
+        """The sweeper found the running attempt's heartbeat stale (its worker was lost): queue a new attempt."""
+        self.heartbeat_at = None
         self.progress, self.message = 0.0, ""
 
     @transition(field=state, source=S.RUNNING, target=S.SUCCEEDED, custom={"label": _("Simulation finished")}, permission=SYSTEM)

@@ -1,31 +1,41 @@
 """The one place that changes verification requests and jobs: create, submit, cancel, run (all logged).
 
 Job lifecycle (seed 003_fa9863a310fbdc37.txt, cross-platform certification runs): :func:`submit` creates a
-queued job and queues :func:`hwsim.tasks.run_verification_job` on commit; the task calls :func:`run_job`,
-which is idempotent and crash-safe:
+queued job and queues :func:`hwsim.tasks.run_verification_job` on commit (durably, through the outbox of
+:mod:`platform_site.queueing`); the task calls :func:`run_job`, which is idempotent and crash-safe:
 
 * a job already succeeded / failed / cancelled is left alone (a duplicated or redelivered message is a no-op);
-* a job found *running* belongs to a lost worker (or a duplicate delivery): the run restarts from scratch as
-  a new ``attempt``; progress writes and the final transition of an older attempt are then ignored, so only
-  one attempt can finish;
+* a job found *running* is left alone too: it belongs to the attempt that started it. Only the sweeper
+  (:func:`sweep_stale_jobs`, beat-scheduled) decides that attempt's worker is gone — its heartbeat is older
+  than ``HWSIM_JOB_STALE_S`` — and ``requeue``-s the job (a new outbox message), or fails it after
+  :data:`MAX_ATTEMPTS`. A late redelivery of the old message (Redis, after its visibility timeout) therefore
+  either finds the job running (no-op) or queued, and then starts the one next attempt itself;
+* a running attempt writes ``heartbeat_at`` every ``HWSIM_JOB_HEARTBEAT_S`` from a small thread
+  (:class:`_Heartbeat`) — the runner may compute for long stretches without reporting progress — and with
+  every progress write;
 * results and the report number are written in the same database transaction as the ``succeed`` transition,
   so there is exactly one result and one ``succeed`` log row per job;
-* progress is written at most every ``progress_interval`` seconds with a queryset ``update`` filtered on
-  ``state=running`` and the attempt — zero rows updated means the job was cancelled or superseded, and the
-  callback raises :class:`JobStopped`, which stops the runner.
+* progress and heartbeat writes are queryset updates filtered on ``state=running`` and the attempt —
+  zero rows updated means the job was cancelled or superseded, and the progress callback raises
+  :class:`JobStopped`, which stops the runner; ``_finish`` of a superseded attempt changes nothing.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +50,7 @@ from platform_site.transitions import TransitionRefused, run_transition
 
 logger = logging.getLogger(__name__)
 
-#: A job whose worker was lost this many times is failed instead of restarted (a poison job).
+#: A job whose worker was lost this many times is failed instead of requeued (a poison job).
 MAX_ATTEMPTS = 3
 #: Seconds between two progress writes of a running job.
 PROGRESS_INTERVAL_S = 0.5
@@ -158,26 +168,65 @@ class _ProgressReporter:
             return
         self._last = now
         fraction = min(1.0, max(0.0, float(fraction)))
-        updated = VerificationJob.objects.filter(pk=self.job_id, state=JobState.RUNNING, attempt=self.attempt).update(
-            progress=fraction, message=str(message)[:200]
+        updated = _owned(self.job_id, self.attempt).update(
+            progress=fraction, message=str(message)[:200], heartbeat_at=timezone.now()
         )
         if not updated:
             raise JobStopped
 
 
+def _owned(job_id: int, attempt: int) -> Any:
+    """The job as a one-row queryset while ``attempt`` still owns it (running, not superseded)."""
+    return VerificationJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempt=attempt)
+
+
+class _Heartbeat:
+    """Writes ``heartbeat_at`` of the running attempt every ``interval_s`` seconds from a daemon thread.
+
+    A thread, not only the progress callback: the runner can compute a long layer or QPS search without a
+    callback, and a missing heartbeat would make the sweeper requeue a healthy job. The thread runs in a copy
+    of the caller's context (same tenant scope, so PostgreSQL row-level security admits its own connection),
+    uses its own database connection and closes it. Write errors are logged, never raised: the worst case is
+    a requeue, which the attempt guard makes harmless.
+    """
+
+    def __init__(self, job_id: int, attempt: int, interval_s: float) -> None:
+        self.job_id, self.attempt, self.interval_s = job_id, attempt, interval_s
+        self._stop = threading.Event()
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(target=context.run, args=(self._loop,), daemon=True,
+                                        name=f"hwsim-heartbeat-{job_id}")
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join(timeout=max(5.0, self.interval_s))
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.wait(self.interval_s):
+                try:
+                    if not _owned(self.job_id, self.attempt).update(heartbeat_at=timezone.now()):
+                        return  # cancelled or superseded: the progress callback / _finish stop the run
+                except Exception:
+                    logger.warning("hwsim job %s: heartbeat write failed", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+
 def _begin(job_id: int, task_id: str) -> VerificationJob | None:
-    """Start (or restart after a lost worker) the job; ``None`` when there is nothing to run."""
+    """Start the queued job as a new attempt; ``None`` when there is nothing to run.
+
+    A running job is not touched (another attempt owns it; see the module docstring), nor an ended one.
+    """
     with transaction.atomic():
         job = VerificationJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.is_terminal:
+        if job is None or job.state != JobState.QUEUED:
             return None
-        if job.state == JobState.RUNNING and job.attempt >= MAX_ATTEMPTS:
-            run_transition(job, "fail", None, error=_("The worker was lost %(n)d times; giving up.") % {"n": job.attempt})
-            return None
-        if job.state == JobState.QUEUED:
-            run_transition(job, "start", None)
-        else:
-            run_transition(job, "restart", None, comment=f"attempt {job.attempt + 1} after a lost worker")
+        run_transition(job, "start", None)
         VerificationJob.objects.filter(pk=job.pk).update(celery_task_id=task_id[:64])
     return job
 
@@ -198,13 +247,19 @@ def _finish(job: VerificationJob, attempt: int, name: str, **kwargs: Any) -> str
 
 
 def run_job(
-    job_id: int, *, task_id: str = "", runner: Runner | None = None, progress_interval: float = PROGRESS_INTERVAL_S
+    job_id: int,
+    *,
+    task_id: str = "",
+    runner: Runner | None = None,
+    progress_interval: float = PROGRESS_INTERVAL_S,
+    heartbeat_interval: float | None = None,
 ) -> str | None:
     """Run job ``job_id`` of the current tenant to its end (called by the Celery task; safe to call twice).
 
-    ``runner`` defaults to :func:`hwsim.runner.run_verification`. Returns the job's final state, or ``None``
-    when there was nothing to run (unknown or already ended job). Runner errors end the job ``failed`` with
-    the error text; they are not re-raised (the message is then acknowledged, not retried).
+    ``runner`` defaults to :func:`hwsim.runner.run_verification`; ``heartbeat_interval`` (seconds) to
+    ``settings.HWSIM_JOB_HEARTBEAT_S``. Returns the job's final state (as this attempt left it), or ``None``
+    when there was nothing to run (unknown, ended, or already running job). Runner errors end the job
+    ``failed`` with the error text; they are not re-raised (the message is then acknowledged, not retried).
     """
     with acting_as_system():
         job = _begin(job_id, task_id)
@@ -212,8 +267,10 @@ def run_job(
             return None
         attempt = job.attempt
         run = runner or _default_runner()
+        interval = settings.HWSIM_JOB_HEARTBEAT_S if heartbeat_interval is None else heartbeat_interval
         try:
-            results = run(job.spec, _ProgressReporter(job.pk, attempt, progress_interval))
+            with _Heartbeat(job.pk, attempt, interval):
+                results = run(job.spec, _ProgressReporter(job.pk, attempt, progress_interval))
         except JobStopped:
             return VerificationJob.objects.filter(pk=job.pk).values_list("state", flat=True).get()
         except SoftTimeLimitExceeded:
@@ -222,6 +279,51 @@ def run_job(
             logger.exception("hwsim job %s failed", job.pk)
             return _finish(job, attempt, "fail", error=f"{type(exc).__name__}: {exc}"[:4000])
         return _finish(job, attempt, "succeed", results=results)
+
+
+def stale_jobs(stale_s: float | None = None) -> list[int]:
+    """Ids of the current tenant's running jobs whose heartbeat (or start) is older than ``stale_s`` seconds."""
+    cutoff = timezone.now() - timedelta(seconds=settings.HWSIM_JOB_STALE_S if stale_s is None else stale_s)
+    never = Q(heartbeat_at__isnull=True) & (Q(started_at__isnull=True) | Q(started_at__lt=cutoff))
+    return list(
+        VerificationJob.objects.filter(Q(state=JobState.RUNNING) & (Q(heartbeat_at__lt=cutoff) | never))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def requeue_if_stale(job_id: int, stale_s: float | None = None) -> str | None:
+    """Requeue (``requeue`` + a new task message) or, at :data:`MAX_ATTEMPTS`, fail a job that lost its worker.
+
+    Re-checked under the row lock, so a heartbeat that arrived meanwhile wins. Returns the transition taken
+    (``"requeue"`` / ``"fail"``) or ``None``. Both are system transitions, logged with the stale heartbeat.
+    """
+    from hwsim import tasks
+
+    with acting_as_system(), transaction.atomic():
+        VerificationJob.objects.select_for_update().filter(pk=job_id).values_list("pk", flat=True).first()
+        if job_id not in stale_jobs(stale_s):
+            return None
+        job = VerificationJob.objects.get(pk=job_id)
+        seen = timezone.localtime(job.heartbeat_at or job.started_at) if (job.heartbeat_at or job.started_at) else None
+        comment = f"attempt {job.attempt}: no heartbeat since {seen:%Y-%m-%d %H:%M:%S %Z}" if seen else ""
+        if job.attempt >= MAX_ATTEMPTS:
+            run_transition(job, "fail", None, comment=comment,
+                           error=_("The worker was lost %(n)d times; giving up.") % {"n": job.attempt})
+            return "fail"
+        run_transition(job, "requeue", None, comment=comment)
+        enqueue_on_commit(tasks.run_verification_job, tenant_id=job.tenant_id, job_id=job.pk)
+        return "requeue"
+
+
+def sweep_stale_jobs(stale_s: float | None = None) -> dict[str, int]:
+    """Requeue / fail every running job of the current tenant whose worker was lost; ``{transition: count}``."""
+    taken: dict[str, int] = {}
+    for job_id in stale_jobs(stale_s):
+        name = requeue_if_stale(job_id, stale_s)
+        if name:
+            taken[name] = taken.get(name, 0) + 1
+    return taken
 
 
 def certificate_pdf(request: VerificationRequest, job: VerificationJob, charts: dict[str, str]) -> bytes:

@@ -25,8 +25,10 @@ TIME_LIMIT_S = SOFT_TIME_LIMIT_S + 60
 def run_verification_job(self: Any, *, tenant_id: int, job_id: int) -> str | None:
     """Run verification job ``job_id`` of tenant ``tenant_id`` (idempotent; see hwsim.services.run_job).
 
-    Acknowledged only after it returns, and re-queued if the worker dies, so a lost worker's job is run
-    again by the next worker. Returns the job's final state, or None when there was nothing to do.
+    Acknowledged only after it returns. A worker lost mid-job is noticed by :func:`sweep_stale_jobs` (the
+    job's heartbeat stops), on every broker — the filesystem broker has deleted the message already, and
+    Redis would hand it out again only after its visibility timeout; such a late redelivery is a no-op.
+    Returns the job's final state, or None when there was nothing to do.
     """
     from hwsim import services
 
@@ -35,3 +37,21 @@ def run_verification_job(self: Any, *, tenant_id: int, job_id: int) -> str | Non
         return None
     with tenant_scope(tenant):
         return services.run_job(job_id, task_id=self.request.id or "")
+
+
+@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
+def sweep_stale_jobs() -> dict[str, int]:
+    """Beat task: in every tenant, requeue (or fail at the attempt cap) running jobs whose heartbeat is stale.
+
+    Scheduled every ``HWSIM_JOB_SWEEP_INTERVAL_S`` (``CELERY_BEAT_SCHEDULE``). Idempotent. Returns
+    ``{"requeue": n, "fail": m}`` summed over tenants (jobs are tenant rows under row-level security, so each
+    tenant is swept inside its own scope).
+    """
+    from hwsim import services
+
+    total: dict[str, int] = {}
+    for tenant in Tenant.objects.order_by("pk"):
+        with tenant_scope(tenant):
+            for name, count in services.sweep_stale_jobs().items():
+                total[name] = total.get(name, 0) + count
+    return total

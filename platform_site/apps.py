@@ -7,6 +7,7 @@ class PlatformSiteConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from platform_site import tenancy
+        from platform_site import queueing, tenancy
 
         tenancy.connect_signals()
+        queueing.connect_signals()

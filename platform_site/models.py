@@ -171,3 +171,7 @@ class TenantCounter(TenantOwnedModel):
             counter.value += 1
             counter.save(update_fields=["value"])
         return counter.value
+
+
+# The transactional outbox lives in its own module (platform plumbing, not tenant data); registered here.
+from platform_site.outbox import OutboxMessage  # noqa: E402, F401

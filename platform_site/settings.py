@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -122,7 +123,10 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "portal.sqlite3",
+            "NAME": env("SQLITE_PATH", "") or VAR_DIR / "portal.sqlite3",
+            # The test database is a file, not memory, so a real worker subprocess can open it (see
+            # tests/celery_processes.py); per test-runner pid, so two runs never share it.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3")},
             # WAL lets the web process read while the Celery worker writes.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -196,6 +200,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- email ----------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the filebased backend only
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
@@ -209,9 +214,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@tsmp.example.tw")
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        # A stopped Redis must fail a publication fast (the outbox keeps the work), not hang the request.
+        "socket_connect_timeout": 2,
+    }
 else:
-    _broker_dir = VAR_DIR / "broker"
+    _broker_dir = Path(env("CELERY_FILESYSTEM_BROKER_DIR", "") or VAR_DIR / "broker")
     for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
@@ -232,6 +241,37 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publication is retried briefly only; after that the outbox row stays pending for the deliverer.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+# Durable queueing (platform_site.outbox), seconds: the deliverer's period, the first wait before a row is
+# published again (doubled per publication, capped), and how often a task may raise before it is given up.
+OUTBOX_DELIVER_INTERVAL_S = float(env("OUTBOX_DELIVER_INTERVAL_S", "15"))
+OUTBOX_RETRY_BASE_S = float(env("OUTBOX_RETRY_BASE_S", "30"))
+OUTBOX_RETRY_MAX_S = float(env("OUTBOX_RETRY_MAX_S", "900"))
+OUTBOX_MAX_FAILURES = env_int("OUTBOX_MAX_FAILURES", 10)
+OUTBOX_KEEP_DONE_DAYS = float(env("OUTBOX_KEEP_DONE_DAYS", "7"))
+# Verification jobs (hwsim.services), seconds: a running job writes heartbeat_at every HWSIM_JOB_HEARTBEAT_S;
+# the sweeper (every HWSIM_JOB_SWEEP_INTERVAL_S) requeues one whose heartbeat is older than HWSIM_JOB_STALE_S.
+HWSIM_JOB_HEARTBEAT_S = float(env("HWSIM_JOB_HEARTBEAT_S", "10"))
+HWSIM_JOB_STALE_S = float(env("HWSIM_JOB_STALE_S", "60"))
+HWSIM_JOB_SWEEP_INTERVAL_S = float(env("HWSIM_JOB_SWEEP_INTERVAL_S", "30"))
+#: /healthz gives the broker this long to answer.
+HEALTHZ_BROKER_TIMEOUT_S = float(env("HEALTHZ_BROKER_TIMEOUT_S", "1"))
+# Run by `celery beat` (compose service "beat"; `manage.py rundev` embeds it with -B). A periodic message
+# expires after one period, so a busy worker does not pile them up.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-deliver": {
+        "task": "platform_site.tasks.deliver_outbox",
+        "schedule": OUTBOX_DELIVER_INTERVAL_S,
+        "options": {"expires": OUTBOX_DELIVER_INTERVAL_S},
+    },
+    "hwsim-sweep-stale-jobs": {
+        "task": "hwsim.tasks.sweep_stale_jobs",
+        "schedule": HWSIM_JOB_SWEEP_INTERVAL_S,
+        "options": {"expires": HWSIM_JOB_SWEEP_INTERVAL_S},
+    },
+}
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -84,7 +84,25 @@ def register_applicant(request: HttpRequest, tenant_slug: str) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness/readiness for the load balancer: the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Health of the web process as JSON: database, broker and the outbox backlog.
+
+    ``{"status": "ok" | "degraded" | "error", "database": "ok" | "error", "broker": {"reachable", "error"},
+    "outbox": {"pending", "oldest_age_s", "given_up"}}``. HTTP 200 while the database answers, 503 when it
+    does not. A broker outage only makes the status ``degraded`` (still 200): the web process keeps serving
+    and queues work durably in the outbox meanwhile, so a liveness/readiness probe must not restart or drain
+    it for that — alert on ``broker.reachable`` and ``outbox.oldest_age_s`` instead. The broker gets
+    ``HEALTHZ_BROKER_TIMEOUT_S`` seconds to answer.
+    """
+    from django.conf import settings
+
+    from platform_site.outbox import backlog, broker_status
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        outbox = backlog()
+    except Exception as exc:  # the database is down: this instance cannot serve
+        return JsonResponse({"status": "error", "database": "error", "error": type(exc).__name__}, status=503)
+    broker = broker_status(settings.HEALTHZ_BROKER_TIMEOUT_S)
+    status = "ok" if broker["reachable"] else "degraded"
+    return JsonResponse({"status": status, "database": "ok", "broker": broker, "outbox": outbox})

@@ -18,16 +18,16 @@ from tests.hwsim.factories import PlatformPresetFactory, VerificationRequestFact
 
 SOURCES = {
     "start": {"queued"},
-    "restart": {"running"},
+    "requeue": {"running"},
     "succeed": {"running"},
     "fail": {"queued", "running"},
     "cancel": {"queued", "running"},
 }
-TARGETS = {"start": "running", "restart": "running", "succeed": "succeeded", "fail": "failed", "cancel": "cancelled"}
+TARGETS = {"start": "running", "requeue": "queued", "succeed": "succeeded", "fail": "failed", "cancel": "cancelled"}
 #: Who may take each action in a state it is possible from ("system" = user None on the task path).
 ALLOWED = {
     "start": {"system"},
-    "restart": {"system"},
+    "requeue": {"system"},
     "succeed": {"system"},
     "fail": {"system"},
     "cancel": {"applicant", "engineer", "cto", "admin"},

@@ -2,6 +2,8 @@
 
 With the embedded defaults (SQLite, filesystem broker) nothing else needs to be installed. The worker
 runs in the solo pool (one task at a time) with the scheduler embedded (``-B``); it stops with the server.
+Beat runs ``CELERY_BEAT_SCHEDULE``: the outbox deliverer (work queued while the broker was unavailable) and
+the stale-job sweeper (jobs of a killed worker). In the solo pool they wait while a long job runs.
 """
 
 from __future__ import annotations
