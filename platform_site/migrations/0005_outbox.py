@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('platform_site', '0002_row_level_security'),
+        ('platform_site', '0004_username_case_insensitive_unique'),
     ]
 
     operations = [
