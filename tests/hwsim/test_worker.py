@@ -31,7 +31,7 @@ from kombu import pools as kombu_pools
 from hwsim import services
 from hwsim.models import VerificationJob
 from platform_site.celery import app as celery_app
-from platform_site.models import TransitionLog
+from platform_site.models import ActivityLog
 from platform_site.tenancy import tenant_scope
 from tests.hwsim.factories import PlatformPresetFactory
 
@@ -148,7 +148,8 @@ def _job(lab: Any, job_pk: int) -> VerificationJob:
 def _transitions(lab: Any, job_pk: int) -> list[str]:
     with tenant_scope(lab.a):
         ct = ContentType.objects.get_for_model(VerificationJob)
-        return list(TransitionLog.objects.filter(content_type=ct, object_id=job_pk).values_list("transition", flat=True))
+        entries = ActivityLog.objects.filter(content_type=ct, object_id=job_pk).exclude(field_name="")
+        return list(entries.values_list("action", flat=True))
 
 
 def _submit(lab: Any, *, quick: bool, scenarios: list[str]) -> VerificationJob:
