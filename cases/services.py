@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import tasks
-from cases.enums import DECISION_TRANSITIONS, QualificationDecision
+from cases.enums import DECISION_TRANSITIONS, CaseState, QualificationDecision
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis, taipei_today
 from cases.rules import is_case_applicant
 from platform_site.activity import field_changes, log_event, snapshot
@@ -169,7 +169,8 @@ def decide_qualification(
     checklist = dict(zip(CHECKLIST_FIELDS, (eligible_applicant_type, eligible_need, eligible_supply_chain_gap)))
     with transaction.atomic():
         log = run_transition(
-            case, name, user, comment=comment, changes=checklist, changes_action=ActivityAction.CHECKLIST_SAVED
+            case, name, user, comment=comment, changes=checklist, changes_action=ActivityAction.CHECKLIST_SAVED,
+            from_states={CaseState.QUALIFICATION},
         )
         _notify_on_commit(log)
     return log

@@ -7,7 +7,7 @@ goes into the API body and whose ``message`` is shown on the page).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -63,6 +63,7 @@ def run_transition(
     comment: str = "",
     changes: Mapping[str, Any] | None = None,
     changes_action: str = ActivityAction.EDITED,
+    from_states: Collection[str] | None = None,
     **kwargs: Any,
 ) -> ActivityLog:
     """Run transition ``name`` of ``obj`` for ``user`` (a user or ``SYSTEM``) and log it; return the log entry.
@@ -71,7 +72,9 @@ def run_transition(
     current values without django-fsm's class-wide ``refresh_from_db`` toggle, so concurrent requests in a
     threaded server are safe); ``changes`` (``{field: value}``, e.g. a checklist) are applied to it, checked
     by the conditions, saved with the transition and logged as one ``changes_action`` entry before the
-    transition's entry. Extra ``kwargs`` go to the transition method.
+    transition's entry. ``from_states`` narrows the states the call accepts (a form made for one state, e.g.
+    the qualification decision, must not act on a case that has moved on). Extra ``kwargs`` go to the
+    transition method.
 
     Raises ``ValueError`` for an unknown transition; :class:`TransitionRefused` (409) when the current state
     does not allow it (the message then says who changed the state to what, and when — from the log) or with
@@ -84,6 +87,8 @@ def run_transition(
         fresh = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
         load_row(obj, fresh)
         try:
+            if from_states is not None and getattr(obj, field_name) not in from_states:
+                raise state_refusal(obj, name, field_name)
             return _run_locked(obj, meta, name, field_name, user, comment, changes, changes_action, kwargs)
         except (TransitionRefused, PermissionDenied):
             load_row(obj, fresh)  # drop the applied changes from the caller's object too
@@ -141,7 +146,7 @@ def state_refusal(obj: models.Model, name: str, field_name: str = "state") -> Tr
     """The 409 for transition ``name`` in ``obj``'s current state: the transition's ``custom={"refused": …}``
     message (else a generic one), then who changed the state to what and when (the latest log entry).
 
-    ``extra``: ``state`` (current code) and, when logged, ``changed_by`` (name or "system"), ``changed_to``
+    ``extra``: ``state`` (current code) and, when logged, ``changed_by`` (the user's name, or ``"system"``), ``changed_to``
     (state code), ``changed_at`` (ISO 8601).
     """
     state = getattr(obj, field_name)
@@ -160,7 +165,8 @@ def state_refusal(obj: models.Model, name: str, field_name: str = "state") -> Tr
         text += " " + _("%(who)s changed it to “%(state)s” on %(when)s.") % {
             "who": last.actor_name, "state": last.target_label, "when": when,
         }
-        extra.update(changed_by=last.actor_name, changed_to=last.target_state, changed_at=last.at.isoformat())
+        by = "system" if last.by_system or last.actor_id is None else last.actor_name  # a code, not translated
+        extra.update(changed_by=by, changed_to=last.target_state, changed_at=last.at.isoformat())
     return TransitionRefused(text, code="transition_not_allowed", **extra)
 
 
