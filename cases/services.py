@@ -137,9 +137,8 @@ def transition_case(case: DemandCase, name: str, user: Any, comment: str = "") -
         raise ValueError(f"{name!r} is not a simple case action")
     with transaction.atomic():
         kwargs: dict[str, Any] = {}
-        if name == "submit" and case.state == "draft" and case.is_complete():
-            # Numbered only when the submission will go through (a refused one must not use a number; it
-            # would be rolled back anyway, this just spares the counter row lock).
+        if name == "submit":
+            # A refused submission raises out of this atomic block, which rolls the number back (gapless).
             kwargs["reference"] = next_case_reference(case)
             kwargs["working_days"] = case.tenant.setting("qualification_working_days", 5)
         log = run_transition(case, name, user, comment=comment, **kwargs)

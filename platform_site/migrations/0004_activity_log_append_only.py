@@ -13,7 +13,9 @@ FUNCTION = "platform_site_activitylog_append_only"
 CREATE = [
     f"""CREATE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'the activity log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+    -- no format placeholder here: the migration runs this through a parameterised cursor
+    RAISE EXCEPTION USING MESSAGE = 'the activity log is append-only: ' || TG_OP || ' refused',
+        ERRCODE = 'insufficient_privilege';
 END
 $$""",
     f'CREATE TRIGGER activitylog_append_only BEFORE UPDATE OR DELETE ON "{TABLE}" FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()',

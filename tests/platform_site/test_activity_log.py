@@ -13,16 +13,12 @@ from rest_framework.test import APIClient
 
 from cases.enums import CaseState
 from cases.models import DemandCase
-from hwsim import services as lab_services
-from hwsim.models import VerificationRequest
 from platform_site.activity import history, log_event
 from platform_site.actors import SYSTEM
 from platform_site.enums import ActivityAction, Role
 from platform_site.models import ActivityLog, Membership
 from platform_site.tenancy import tenant_scope
 from tests.factories import MINIMAL_PDF, DemandCaseFactory, complete_case, persona, set_fields
-from tests.hwsim.conftest import lab  # noqa: F401 - the verification-lab personas
-from tests.hwsim.factories import PlatformPresetFactory
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -148,22 +144,6 @@ def test_member_invited_and_money_changed_kinds_for_other_apps(world):
     assert (money_entry.actor, money_entry.by_system, name, money_entry.data["after"]) == (
         None, True, "system", 500_000,
     )
-
-
-def test_hwsim_request_history_shows_creation_and_every_jobs_transitions(lab, client):  # noqa: F811
-    with tenant_scope(lab.a):
-        request = lab_services.create_request(
-            lab.applicant, title="NPU 驗證", presets=[PlatformPresetFactory(tenant=lab.a)],
-            workloads=[{"key": "resnet18", "batch": 2}], scenarios=["Offline"], quick=True, requester_org=lab.org,
-        )
-        job = request.jobs.get()
-        lab_services.cancel(job, lab.applicant, comment="批次大小錯誤")
-        lab_services.submit(request, lab.applicant, enqueue=False)
-        request = VerificationRequest.objects.get(pk=request.pk)
-    client.force_login(lab.applicant)
-    body = client.get(reverse("hwsim:detail", kwargs={"tenant_slug": "ailab", "pk": request.pk}), **EN).content.decode()
-    assert body.count('data-action="created"') == 3  # the request, its first and its second job
-    assert 'data-transition="cancel"' in body and "批次大小錯誤" in body and "Queued → <strong>Cancelled</strong>" in body
 
 
 def test_the_log_refuses_to_be_saved_twice(world):

@@ -13,15 +13,12 @@ from rest_framework.test import APIClient
 
 from cases import services as case_services
 from cases.enums import CaseState
-from hwsim import services as lab_services
 from platform_site.actors import SYSTEM
 from platform_site.enums import Role
 from platform_site.rules import can, primary_organisation
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused, run_transition
 from tests.factories import DemandCaseFactory, complete_case, persona, reload, set_fields
-from tests.hwsim.conftest import lab  # noqa: F401 - the verification-lab personas
-from tests.hwsim.factories import VerificationRequestFactory, job_in_state
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -71,24 +68,6 @@ def test_cases_a_superuser_applicant_cannot_take_office_or_committee_transitions
         for name in ("pass_preliminary", "fail_preliminary"):
             with pytest.raises(PermissionDenied):
                 run_transition(case, name, boss)
-
-
-def test_hwsim_a_superuser_applicant_of_another_organisation_cannot_cancel_or_act_as_the_system(lab):
-    boss = _superuser(lab.a, Role.APPLICANT, lab.org2)
-    request = VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org)
-    job = job_in_state("running", tenant=lab.a, request=request)
-    with tenant_scope(lab.a):
-        assert boss.has_perm("hwsim.cancel_job", job)
-        assert not can(boss, "hwsim.cancel_job", job)
-        with pytest.raises(PermissionDenied):
-            lab_services.cancel(job, boss)
-        for name, kwargs in (("restart", {}), ("succeed", {"results": {}}), ("fail", {"error": "x"})):
-            with pytest.raises(PermissionDenied):
-                run_transition(job, name, boss, **kwargs)
-        job.refresh_from_db()
-        assert job.state == "running"
-        run_transition(job, "fail", SYSTEM, error="stopped by the test")  # the system may
-        assert job.state == "failed"
 
 
 def test_the_system_actor_holds_no_role_and_none_is_not_the_system(world):
@@ -188,27 +167,12 @@ def test_the_stale_409_in_the_api_names_who_and_when(world, decided_at_1403):
     assert dt.datetime.fromisoformat(response.data["changed_at"]) == dt.datetime(2026, 12, 1, 6, 3, 27, tzinfo=dt.UTC)
 
 
-def test_cancelling_an_ended_job_says_the_system_finished_it(lab, client):
-    request = VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org)
-    job = job_in_state("running", tenant=lab.a, request=request)
-    with tenant_scope(lab.a):
-        run_transition(job, "succeed", SYSTEM, results={"summary": []})
-    client.force_login(lab.applicant)
-    response = client.post(reverse("hwsim:cancel", kwargs={"tenant_slug": "ailab", "pk": request.pk}), **EN)
-    assert response.status_code == 409
-    body = response.content.decode()
-    assert "The job has already ended and cannot be cancelled. system changed it to “Succeeded” on" in body
-    with tenant_scope(lab.a), pytest.raises(TransitionRefused) as refused:
-        lab_services.cancel(job, lab.applicant)
-    assert (refused.value.extra["changed_by"], refused.value.extra["changed_to"]) == ("system", "succeeded")
-
-
-def test_one_rule_says_whether_a_request_can_be_submitted(lab, client):
-    request = VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org)
-    detail = reverse("hwsim:detail", kwargs={"tenant_slug": "ailab", "pk": request.pk})
-    client.force_login(lab.applicant)
-    with tenant_scope(lab.a):
-        assert lab_services.submit_refusal(request) is None
-        lab_services.submit(request, lab.applicant, enqueue=False)
-        assert lab_services.submit_refusal(request).code == "job_active"
-    assert reverse("hwsim:submit", kwargs={"tenant_slug": "ailab", "pk": request.pk}) not in client.get(detail).content.decode()
+def test_a_refused_submission_does_not_use_up_a_case_number(world):
+    incomplete = DemandCaseFactory(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant, title="")
+    complete = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
+    with tenant_scope(world.a):
+        with pytest.raises(TransitionRefused) as refused:
+            case_services.transition_case(incomplete, "submit", world.applicant)
+        assert refused.value.code == "incomplete"
+        case_services.transition_case(complete, "submit", world.applicant)
+    assert (reload(incomplete).reference, reload(complete).reference) == ("", f"TSMP-{timezone.localdate().year}-0001")
