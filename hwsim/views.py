@@ -127,7 +127,7 @@ def _detail_context(http_request: HttpRequest, vr: VerificationRequest, **extra:
         "vr": vr,
         "job": job,
         "platforms": [link.preset for link in RequestPlatform.objects.filter(request=vr).select_related("preset")],
-        "history": history(vr, *VerificationJob.objects.filter(request=vr).only("pk")),
+        "history": history(vr, VerificationJob.objects.filter(request=vr)),  # lazy: the status poll never reads it
         "can_cancel": bool(job and not job.is_terminal and can(user, "hwsim.cancel_job", job)),
         "can_submit": can(user, "hwsim.submit_request", vr) and services.submit_refusal(vr) is None,
         "can_download": bool(job and job.state == JobState.SUCCEEDED and can(user, "hwsim.download_certificate", vr)),

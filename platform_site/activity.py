@@ -76,15 +76,20 @@ def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[s
     }
 
 
-def history(*subjects: models.Model) -> models.QuerySet[ActivityLog]:
-    """Every entry of ``subjects`` (e.g. a request and its jobs), oldest first, actors joined (one query).
+def history(*subjects: models.Model | models.QuerySet) -> models.QuerySet[ActivityLog]:
+    """Every entry of ``subjects`` — model instances and/or querysets of them (e.g. a request and
+    ``VerificationJob.objects.filter(request=…)``) — oldest first, actors joined; lazy, one query.
 
     Runs in the current tenant scope.
     """
     condition = Q(pk__in=[])
     by_type: dict[type, list[Any]] = {}
     for subject in subjects:
-        by_type.setdefault(type(subject), []).append(subject.pk)
+        if isinstance(subject, models.QuerySet):
+            ct = ContentType.objects.get_for_model(subject.model)
+            condition |= Q(content_type=ct, object_id__in=subject.values("pk"))
+        else:
+            by_type.setdefault(type(subject), []).append(subject.pk)
     for model, ids in by_type.items():
         condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
     return ActivityLog.objects.filter(condition).select_related("actor").order_by("at", "pk")
