@@ -1,50 +1,11 @@
 """TransitionLog becomes the one ActivityLog (renamed in place: rows, RLS policy and index are kept).
 
-Existing rows are transitions of the ``state`` field; a row without a user was the system's. The
-``notified_at`` claims move to SentNotification rows (kind ``applicant_email``) so the log can be append-only
-(0004 drops the column and adds the trigger). The data step sets ``app.tenant_id`` per tenant so that
-PostgreSQL row-level security lets it see and write each tenant's rows.
+Existing rows are transitions of the ``state`` field. 0004 moves the data, 0005 makes the log append-only.
 """
 
 import django.core.serializers.json
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def _per_tenant(schema_editor, statements):
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM platform_site_tenant")
-        tenant_ids = [row[0] for row in cursor.fetchall()]
-        for tenant_id in tenant_ids:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT set_config('app.tenant_id', %s, false)", [str(tenant_id)])
-            for sql in statements:
-                cursor.execute(sql, [tenant_id])
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config('app.tenant_id', '', false)")
-
-
-def forwards(apps, schema_editor):
-    _per_tenant(
-        schema_editor,
-        [
-            "UPDATE platform_site_activitylog SET by_system = (actor_id IS NULL) WHERE tenant_id = %s",
-            "INSERT INTO platform_site_sentnotification (tenant_id, entry_id, kind, sent_at)"
-            " SELECT tenant_id, id, 'applicant_email', notified_at FROM platform_site_activitylog"
-            " WHERE notified_at IS NOT NULL AND tenant_id = %s",
-        ],
-    )
-
-
-def backwards(apps, schema_editor):
-    _per_tenant(
-        schema_editor,
-        [
-            "UPDATE platform_site_activitylog SET notified_at = (SELECT s.sent_at FROM platform_site_sentnotification s"
-            " WHERE s.entry_id = platform_site_activitylog.id AND s.kind = 'applicant_email') WHERE tenant_id = %s",
-        ],
-    )
 
 
 class Migration(migrations.Migration):
@@ -117,5 +78,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forwards, backwards, elidable=False),
     ]

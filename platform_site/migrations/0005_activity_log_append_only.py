@@ -33,7 +33,7 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("platform_site", "0003_activity_log")]
+    dependencies = [("platform_site", "0004_activity_log_data")]
 
     operations = [
         migrations.RemoveField(model_name="activitylog", name="notified_at"),
