@@ -169,6 +169,12 @@ class ActivityLog(TenantOwnedModel):
         return self.action.replace("_", " ")
 
     @property
+    def subject_label(self) -> str:
+        """The subject's kind (its model's verbose name, active language), e.g. "verification job"."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model is not None else ""
+
+    @property
     def actor_name(self) -> str:
         """Who acted: the user's full name (else username), or "system" (translated)."""
         if self.by_system or self.actor_id is None:

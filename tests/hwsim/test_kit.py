@@ -28,8 +28,10 @@ def _superuser(tenant, role, org=None):
     return user
 
 
-def test_hwsim_a_superuser_applicant_of_another_organisation_cannot_cancel_or_act_as_the_system(lab):
-    boss = _superuser(lab.a, Role.APPLICANT, lab.org2)
+@pytest.mark.parametrize("role", [Role.APPLICANT, Role.EXPERT, Role.SUPPLIER])
+def test_hwsim_a_superuser_without_the_requesters_role_cannot_cancel_or_act_as_the_system(lab, role):
+    """A superuser who is an applicant of another organisation, or holds a non-lab-staff role."""
+    boss = _superuser(lab.a, role, lab.org2 if role != Role.EXPERT else None)
     request = VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org)
     job = job_in_state("running", tenant=lab.a, request=request)
     with tenant_scope(lab.a):
@@ -85,4 +87,5 @@ def test_hwsim_request_history_shows_creation_and_every_jobs_transitions(lab, cl
     client.force_login(lab.applicant)
     body = client.get(reverse("hwsim:detail", kwargs={"tenant_slug": "ailab", "pk": request.pk}), **EN).content.decode()
     assert body.count('data-action="created"') == 3  # the request, its first and its second job
+    assert body.count("Created <span class=\"fw-normal\">(verification job)</span>") == 2
     assert 'data-transition="cancel"' in body and "批次大小錯誤" in body and "Queued → <strong>Cancelled</strong>" in body
