@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -16,7 +15,6 @@ from rest_framework.response import Response
 
 from cases import services
 from cases.models import DemandCase
-from cases.rules import is_case_applicant
 from cases.serializers import (
     DemandCaseDetailSerializer,
     DemandCaseSerializer,
@@ -25,10 +23,7 @@ from cases.serializers import (
 )
 from cases.views import visible_cases
 from platform_site.api import TENANT_SLUG_PARAMETER, TenantAPIMixin
-from platform_site.enums import Role
-from platform_site.rules import organizations_in
 from platform_site.tenancy import get_for_tenant_or_404
-from platform_site.transitions import TransitionRefused
 
 CONFLICT = OpenApiResponse(description="The case's state or a rule forbids this (body: detail, code).")
 ACTION_PARAMETER = OpenApiParameter(
@@ -69,18 +64,10 @@ class DemandCaseViewSet(
         return case
 
     def perform_create(self, serializer: Any) -> None:
-        orgs = sorted(organizations_in(self.request.user, self.request.tenant, Role.APPLICANT))
-        if not orgs or not self.request.user.has_perm("cases.create_case"):
-            raise PermissionDenied
-        serializer.save(tenant=self.request.tenant, applicant_org_id=orgs[0], created_by=self.request.user)
+        serializer.instance = services.create_case(self.request.user, self.request.tenant, serializer.validated_data)
 
     def perform_update(self, serializer: Any) -> None:
-        case = serializer.instance
-        if not self.request.user.has_perm("cases.edit_case", case):
-            if is_case_applicant(self.request.user, case):
-                raise TransitionRefused("The case can be edited only as a draft or while documents are requested.", code="not_editable")
-            raise PermissionDenied
-        serializer.save()
+        serializer.instance = services.update_case(serializer.instance, self.request.user, serializer.validated_data)
 
     @extend_schema(
         parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER, ACTION_PARAMETER],

@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django.utils.translation import gettext
+from django_fsm import FSMField, transition
 
 from cases.enums import (
     REQUIRED_DOCUMENT_KINDS,
@@ -32,13 +33,14 @@ from cases.enums import (
     ProjectType,
 )
 from platform_site.tenancy import TenantOwnedModel
+from platform_site.workflow import StateMachineMixin, condition, rule_permission
 from platform_site.workdays import add_working_days, working_days_between
 
 S = CaseState
-APPLICANT = "cases.applicant_transition"
-QUALIFIER = "cases.qualification_transition"
-OFFICE = "cases.office_transition"
-COMMITTEE = "cases.committee_transition"
+APPLICANT = rule_permission("cases.applicant_transition")
+QUALIFIER = rule_permission("cases.qualification_transition")
+OFFICE = rule_permission("cases.office_transition")
+COMMITTEE = rule_permission("cases.committee_transition")
 
 
 def validate_customisations(codes: list[str]) -> None:
@@ -52,7 +54,7 @@ def taipei_today() -> dt.date:
     return timezone.localdate()
 
 
-class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
+class DemandCase(StateMachineMixin, TenantOwnedModel):
     """A demand-side case: an SME's smart-system need, from intake to closure."""
 
     reference = models.CharField(_("case number"), max_length=32, blank=True)
@@ -120,18 +122,32 @@ class DemandCase(ConcurrentTransitionMixin, TenantOwnedModel):
         missing += [str(DocumentKind(kind).label) for kind in REQUIRED_DOCUMENT_KINDS if kind not in present]
         return missing
 
+    @condition(message=lambda case: case.incomplete_message(), code="incomplete")
     def is_complete(self) -> bool:
+        """Everything :meth:`missing_for_submission` lists is there (condition of submit and resubmit)."""
         return not self.missing_for_submission()
+
+    def incomplete_message(self) -> str:
+        """What is missing, as the refusal of submit / resubmit says it (active language)."""
+        items = "、".join(self.missing_for_submission())
+        if self.state == S.DOCUMENTS_REQUESTED:
+            return gettext("Upload the missing documents first: %(items)s.") % {"items": items}
+        return gettext("The case cannot be submitted yet. Missing: %(items)s.") % {"items": items}
 
     def customisation_labels(self) -> list[str]:
         """Display labels of the chosen customisations (unknown codes shown as stored)."""
         labels = dict(Customisation.choices)
         return [str(labels.get(code, code)) for code in self.customisations]
 
+    @condition(message=_("This decision needs all three eligibility criteria to be met."), code="eligibility")
     def eligibility_met(self) -> bool:
         """All three criteria of 資格審 (seed 000): applicant type, need, supply-chain gap."""
         return bool(self.eligible_applicant_type and self.eligible_need and self.eligible_supply_chain_gap)
 
+    @condition(
+        message=_("All eligibility criteria are ticked: untick the unmet criterion to declare the case not eligible."),
+        code="eligibility",
+    )
     def eligibility_failed(self) -> bool:
         """At least one criterion was checked and found unmet."""
         checks = (self.eligible_applicant_type, self.eligible_need, self.eligible_supply_chain_gap)

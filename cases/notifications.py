@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from cases.models import DemandCase
 from django.urls import reverse
@@ -16,7 +15,11 @@ def case_url(case: DemandCase) -> str:
     return reverse("cases:detail", kwargs={"tenant_slug": case.tenant.slug, "pk": case.pk})
 
 from platform_site.enums import Role
-from platform_site.models import Membership, TransitionLog
+from platform_site.activity import claim_notification
+from platform_site.models import ActivityLog, Membership
+
+#: SentNotification kind of the applicant's transition email.
+APPLICANT_EMAIL = "applicant_email"
 
 #: Transitions the applicant is told about (their own actions are confirmed on screen instead).
 NOTIFIED_TRANSITIONS = frozenset(
@@ -48,16 +51,17 @@ def applicant_recipients(case: DemandCase) -> list[str]:
     return sorted(emails)
 
 
-def send_transition_email(log: TransitionLog) -> bool:
+def send_transition_email(log: ActivityLog) -> bool:
     """Send the bilingual (zh-Hant, then English) email for ``log`` unless it was sent already.
 
-    Claims the log row first (``notified_at``), so a redelivered task sends nothing; if sending raises,
-    the claim is released and the error propagates (Celery may retry). Returns whether a mail went out.
+    Claims the entry first (a SentNotification row of kind APPLICANT_EMAIL), so a redelivered task sends
+    nothing; if sending raises, the claim is released and the error propagates (Celery may retry). Returns
+    whether a mail went out.
     """
-    if log.transition not in NOTIFIED_TRANSITIONS:
+    if not log.is_transition or log.action not in NOTIFIED_TRANSITIONS:
         return False
-    claimed = TransitionLog.objects.filter(pk=log.pk, notified_at__isnull=True).update(notified_at=timezone.now())
-    if not claimed:
+    claim = claim_notification(log, APPLICANT_EMAIL)
+    if claim is None:
         return False
     case = DemandCase.objects.select_related("tenant").get(pk=log.object_id)
     recipients = applicant_recipients(case)
@@ -78,7 +82,6 @@ def send_transition_email(log: TransitionLog) -> bool:
     try:
         send_mail(subject, body, None, recipients)
     except Exception:
-        with transaction.atomic():
-            TransitionLog.objects.filter(pk=log.pk).update(notified_at=None)
+        claim.delete()
         raise
     return True

@@ -10,8 +10,8 @@ from rest_framework import serializers
 
 from cases.enums import Customisation, QualificationDecision
 from cases.models import CaseDocument, DemandCase, validate_customisations
-from platform_site.models import TransitionLog
-from platform_site.transitions import history
+from platform_site.activity import history
+from platform_site.api import ActivityLogSerializer
 
 
 class CaseDocumentSerializer(serializers.ModelSerializer):
@@ -19,18 +19,6 @@ class CaseDocumentSerializer(serializers.ModelSerializer):
         model = CaseDocument
         fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
         read_only_fields = fields
-
-
-class TransitionLogSerializer(serializers.ModelSerializer):
-    by = serializers.SerializerMethodField()
-
-    class Meta:
-        model = TransitionLog
-        fields = ["transition", "source_state", "target_state", "by", "at", "comment"]
-        read_only_fields = fields
-
-    def get_by(self, obj: TransitionLog) -> str | None:
-        return obj.by.get_full_name() or obj.by.username if obj.by else None
 
 
 class DemandCaseSerializer(serializers.ModelSerializer):
@@ -98,9 +86,9 @@ class DemandCaseDetailSerializer(DemandCaseSerializer):
     class Meta(DemandCaseSerializer.Meta):
         fields = [*DemandCaseSerializer.Meta.fields, "documents", "history"]
 
-    @extend_schema_field(TransitionLogSerializer(many=True))
+    @extend_schema_field(ActivityLogSerializer(many=True))
     def get_history(self, obj: DemandCase) -> list[dict[str, Any]]:
-        return TransitionLogSerializer(history(obj), many=True).data  # type: ignore[return-value]
+        return ActivityLogSerializer(history(obj), many=True).data  # type: ignore[return-value]
 
 
 class TransitionRequestSerializer(serializers.Serializer):

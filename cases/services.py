@@ -1,10 +1,12 @@
-"""The one place that changes demand cases: creates, transitions (logged), documents, needs analysis.
+"""The one place that changes demand cases: create, edit, transitions, documents, needs analysis — all logged.
 
-Side effects (notification email) are queued with ``transaction.on_commit``.
+Every write checks its ``rules`` permission (:func:`platform_site.rules.can`) and appends to the activity log
+(:mod:`platform_site.activity`). Side effects (notification email) are queued with ``transaction.on_commit``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,12 +15,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import tasks
-from cases.enums import DECISION_TRANSITIONS, QualificationDecision
+from cases.enums import DECISION_TRANSITIONS, CaseState, QualificationDecision
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis, taipei_today
-from platform_site.models import TenantCounter, TransitionLog
+from cases.rules import is_case_applicant
+from platform_site.activity import field_changes, log_event, snapshot
+from platform_site.enums import ActivityAction, Role
+from platform_site.models import ActivityLog, TenantCounter
 from platform_site.queueing import enqueue_on_commit
+from platform_site.rules import can, primary_organisation
 from platform_site.transitions import TransitionRefused, run_transition
 from platform_site.uploads import check_upload
+from platform_site.workflow import load_row
 
 #: Transitions a user triggers with a plain button (decisions go through decide_qualification).
 SIMPLE_TRANSITIONS = frozenset(
@@ -35,10 +42,35 @@ SIMPLE_TRANSITIONS = frozenset(
         "proceed_to_preliminary",
     }
 )
+#: Fields of the applicant's intake form / API (what create_case and update_case accept).
+CASE_FIELDS = (
+    "title",
+    "company_profile",
+    "employee_count",
+    "industry",
+    "application_field",
+    "problem_statement",
+    "smart_system_need",
+    "customisations",
+    "supply_chain_consulted",
+    "supply_chain_outcome",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+#: The 資格審 checklist saved with a qualification decision.
+CHECKLIST_FIELDS = ("eligible_applicant_type", "eligible_need", "eligible_supply_chain_gap")
 
 
-def _notify_on_commit(log: TransitionLog) -> None:
+def _notify_on_commit(log: ActivityLog) -> None:
     enqueue_on_commit(tasks.notify_case_transition, tenant_id=log.tenant_id, log_id=log.pk)
+
+
+def _case_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"not case form fields: {sorted(unknown)}")
+    return dict(data)
 
 
 def next_case_reference(case: DemandCase) -> str:
@@ -49,30 +81,66 @@ def next_case_reference(case: DemandCase) -> str:
     return f"{prefix}-{year}-{number:04d}"
 
 
-def transition_case(case: DemandCase, name: str, user: Any, comment: str = "") -> TransitionLog:
+def create_case(user: Any, tenant: Any, data: Mapping[str, Any]) -> DemandCase:
+    """Create a draft case in ``tenant`` for the applicant's organisation (:func:`primary_organisation`).
+
+    ``data``: validated values of :data:`CASE_FIELDS` (form ``cleaned_data`` or serializer
+    ``validated_data``). Logs ``created``. Raises PermissionDenied when ``user`` may not create cases (not an
+    applicant of an organisation in ``tenant``), ValueError for a key outside CASE_FIELDS.
+    """
+    values = _case_data(data)
+    org_id = primary_organisation(user, tenant, Role.APPLICANT)
+    if org_id is None or not can(user, "cases.create_case"):
+        raise PermissionDenied
+    with transaction.atomic():
+        case = DemandCase.objects.create(tenant=tenant, applicant_org_id=org_id, created_by=user, **values)
+        log_event(case, ActivityAction.CREATED, user, data={"title": case.title})
+    return case
+
+
+def update_case(case: DemandCase, user: Any, data: Mapping[str, Any]) -> DemandCase:
+    """Change the applicant's fields of ``case`` (a draft, or while documents are requested) and log ``edited``
+    with each changed field's value before and after. ``case`` takes the saved values.
+
+    Raises PermissionDenied for a user who is not an applicant of the case's organisation, TransitionRefused
+    (409, code ``not_editable``) when the case is no longer editable (it may have moved on since the page
+    was loaded), ValueError for a key outside CASE_FIELDS.
+    """
+    values = _case_data(data)
+    with transaction.atomic():
+        fresh = DemandCase.objects.select_for_update().get(pk=case.pk)
+        if not can(user, "cases.edit_case", fresh):
+            if is_case_applicant(user, fresh):
+                raise TransitionRefused(
+                    _("The case can be edited only as a draft or while documents are requested."), code="not_editable",
+                    state=fresh.state,
+                )
+            raise PermissionDenied
+        before = snapshot(fresh, values)
+        for name, value in values.items():
+            setattr(fresh, name, value)
+        fresh.save()
+        changes = field_changes(before, values)
+        if changes:
+            log_event(fresh, ActivityAction.EDITED, user, data={"changes": changes})
+    load_row(case, fresh)
+    return case
+
+
+def transition_case(case: DemandCase, name: str, user: Any, comment: str = "") -> ActivityLog:
     """Run a simple transition ``name`` (see SIMPLE_TRANSITIONS) on ``case`` for ``user``; log and notify.
 
-    Raises PermissionDenied (403/404), TransitionRefused (409) or ValueError (unknown action).
+    Raises PermissionDenied (403/404), TransitionRefused (409: the state, or the unmet condition's message,
+    e.g. what is missing before submission) or ValueError (unknown action).
     """
     if name not in SIMPLE_TRANSITIONS:
         raise ValueError(f"{name!r} is not a simple case action")
     with transaction.atomic():
         kwargs: dict[str, Any] = {}
         if name == "submit":
-            missing = case.missing_for_submission()
-            if missing:
-                raise TransitionRefused(
-                    _("The case cannot be submitted yet. Missing: %(items)s.") % {"items": "、".join(missing)},
-                    code="incomplete",
-                )
-            if case.state == "draft":
-                kwargs["reference"] = next_case_reference(case)
-                kwargs["working_days"] = case.tenant.config.qualification_working_days
-        if name == "resubmit" and not case.is_complete():
-            raise TransitionRefused(
-                _("Upload the missing documents first: %(items)s.") % {"items": "、".join(case.missing_for_submission())},
-                code="incomplete",
-            )
+            # A refused submission raises out of this atomic block, which rolls the number back (gapless).
+            kwargs["reference"] = next_case_reference(case)
+            kwargs["working_days"] = case.tenant.config.qualification_working_days
         log = run_transition(case, name, user, comment=comment, **kwargs)
         _notify_on_commit(log)
     return log
@@ -87,38 +155,28 @@ def decide_qualification(
     eligible_applicant_type: bool,
     eligible_need: bool,
     eligible_supply_chain_gap: bool,
-) -> TransitionLog:
+) -> ActivityLog:
     """Record the office reviewer's one 資格審 decision with the eligibility checklist (seed 000).
 
-    Positive decisions (refer, reference design, proceed to 初審) need all three criteria met;
-    "not eligible" needs at least one unmet; "request more documents" takes the checklist as it stands.
-    Raises PermissionDenied, TransitionRefused (409) with a message saying which rule failed.
+    The checklist is saved with the decision's transition (logged as ``checklist_saved``, then the
+    transition). Positive decisions (refer, reference design, proceed to 初審) need all three criteria met;
+    "not eligible" needs at least one unmet (the transitions' conditions say so); "request more documents"
+    takes the checklist as it stands. Raises PermissionDenied, TransitionRefused (409: the case is no longer
+    in qualification review — the message says who moved it and when — or the condition's message).
     """
     name = DECISION_TRANSITIONS[QualificationDecision(decision)]
+    checklist = dict(zip(CHECKLIST_FIELDS, (eligible_applicant_type, eligible_need, eligible_supply_chain_gap)))
     with transaction.atomic():
-        DemandCase.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
-        case.refresh_from_db()
-        if not user.has_perm("cases.decide_qualification", case):
-            raise PermissionDenied
-        case.eligible_applicant_type = eligible_applicant_type
-        case.eligible_need = eligible_need
-        case.eligible_supply_chain_gap = eligible_supply_chain_gap
-        refusal = None
-        if decision in (QualificationDecision.REFER, QualificationDecision.REFERENCE_DESIGN, QualificationDecision.PROCEED):
-            if not case.eligibility_met():
-                refusal = _("This decision needs all three eligibility criteria to be met.")
-        elif decision == QualificationDecision.NOT_ELIGIBLE and not case.eligibility_failed():
-            refusal = _("All eligibility criteria are ticked: untick the unmet criterion to declare the case not eligible.")
-        if refusal:
-            raise TransitionRefused(refusal, code="eligibility")
-        case.save(update_fields=["eligible_applicant_type", "eligible_need", "eligible_supply_chain_gap", "updated_at"])
-        log = run_transition(case, name, user, comment=comment)
+        log = run_transition(
+            case, name, user, comment=comment, changes=checklist, changes_action=ActivityAction.CHECKLIST_SAVED,
+            from_states={CaseState.QUALIFICATION},
+        )
         _notify_on_commit(log)
     return log
 
 
 def add_document(case: DemandCase, user: Any, kind: str, upload: UploadedFile) -> CaseDocument:
-    """Check ``upload`` by content and size, store it under a generated name and attach it to ``case``.
+    """Check ``upload`` by content and size, store it under a generated name, attach it to ``case``, log it.
 
     Raises django ValidationError for a rejected file (nothing is stored then).
     """
@@ -134,24 +192,39 @@ def add_document(case: DemandCase, user: Any, kind: str, upload: UploadedFile) -
     )
     document.file.save(checked.storage_name, upload, save=False)
     try:
-        document.save()
+        with transaction.atomic():
+            document.save()
+            log_event(case, ActivityAction.DOCUMENT_UPLOADED, user, data=_document_data(document))
     except Exception:
         document.file.delete(save=False)
         raise
     return document
 
 
-def delete_document(document: CaseDocument) -> None:
-    """Remove a document and its stored file (after the row is gone)."""
+def _document_data(document: CaseDocument) -> dict[str, Any]:
+    return {"document_id": document.pk, "kind": document.kind, "name": document.original_name, "size": document.size}
+
+
+def delete_document(document: CaseDocument, user: Any) -> None:
+    """Remove a document (logged on its case) and its stored file (after the row is gone)."""
     storage, name = document.file.storage, document.file.name
-    document.delete()
+    with transaction.atomic():
+        log_event(document.case, ActivityAction.DOCUMENT_DELETED, user, data=_document_data(document))
+        document.delete()
     transaction.on_commit(lambda: storage.delete(name))
 
 
 def record_needs_analysis(case: DemandCase, user: Any, *, summary: str, project_types: list[str]) -> NeedsAnalysis:
-    """Create or update the case's 需求分析 record."""
-    analysis, _created = NeedsAnalysis.objects.update_or_create(
-        case=case,
-        defaults={"tenant": case.tenant, "summary": summary, "project_types": project_types, "analysed_by": user},
-    )
+    """Create or update the case's 需求分析 record (the changed fields are logged on the case as ``edited``)."""
+    with transaction.atomic():
+        existing = NeedsAnalysis.objects.select_for_update().filter(case=case).first()
+        before = snapshot(existing, ("summary", "project_types")) if existing else {}
+        analysis, _created = NeedsAnalysis.objects.update_or_create(
+            case=case,
+            defaults={"tenant": case.tenant, "summary": summary, "project_types": project_types, "analysed_by": user},
+        )
+        changes = field_changes(before, {"summary": summary, "project_types": project_types})
+        if changes:
+            log_event(case, ActivityAction.EDITED, user, data={"model": "cases.needsanalysis", "changes": changes})
     return analysis
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from cases.notifications import send_transition_email
-from platform_site.models import Tenant, TransitionLog
+from platform_site.models import ActivityLog, Tenant
 from platform_site.tenancy import tenant_scope
 
 
@@ -19,7 +19,7 @@ def notify_case_transition(*, tenant_id: int, log_id: int) -> bool:
     if tenant is None:
         return False
     with tenant_scope(tenant):
-        log = TransitionLog.objects.filter(pk=log_id).first()
+        log = ActivityLog.objects.filter(pk=log_id).first()
         if log is None:
             return False
         return send_transition_email(log)

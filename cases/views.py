@@ -23,9 +23,10 @@ from cases.forms import (
 )
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis
 from platform_site.enums import OFFICE_ROLES, Role
-from platform_site.rules import organizations_in, roles_in, visible_to
+from platform_site.activity import history
+from platform_site.rules import can, primary_organisation, roles_in, visible_to
 from platform_site.tenancy import get_for_tenant_or_404
-from platform_site.transitions import TransitionRefused, history
+from platform_site.transitions import TransitionRefused
 from platform_site.views import paginate, tenant_member_required
 
 
@@ -82,18 +83,13 @@ def review_queue(request: HttpRequest, tenant_slug: str) -> HttpResponse:
 
 @tenant_member_required
 def case_create(request: HttpRequest, tenant_slug: str) -> HttpResponse:
-    if not request.user.has_perm("cases.create_case"):
+    if not can(request.user, "cases.create_case"):
         raise PermissionDenied
-    orgs = sorted(organizations_in(request.user, request.tenant, Role.APPLICANT))
-    if not orgs:
+    if primary_organisation(request.user, request.tenant, Role.APPLICANT) is None:
         raise PermissionDenied
     form = DemandCaseForm(request.POST or None, initial={"contact_name": request.user.get_full_name(), "contact_email": request.user.email})
     if request.method == "POST" and form.is_valid():
-        case = form.save(commit=False)
-        case.tenant = request.tenant
-        case.applicant_org_id = orgs[0]
-        case.created_by = request.user
-        case.save()
+        case = services.create_case(request.user, request.tenant, form.cleaned_data)
         messages.success(request, _("Draft saved. Upload the required documents, then submit."))
         return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "case": None})
@@ -104,7 +100,10 @@ def case_edit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk, "cases.edit_case")
     form = DemandCaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            services.update_case(case, request.user, form.cleaned_data)
+        except TransitionRefused as exc:
+            return _refused(request, case, exc)
         messages.success(request, _("Changes saved."))
         return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "case": case})
@@ -116,14 +115,14 @@ def _detail_context(request: HttpRequest, case: DemandCase, **extra: Any) -> dic
         t for t in case.get_available_user_state_transitions(user) if t.name in services.SIMPLE_TRANSITIONS
     ]
     analysis = NeedsAnalysis.objects.filter(case=case).select_related("analysed_by").first()
-    can_decide = case.state == CaseState.QUALIFICATION and user.has_perm("cases.decide_qualification", case)
+    can_decide = case.state == CaseState.QUALIFICATION and can(user, "cases.decide_qualification", case)
     context = {
         "case": case,
         "documents": case.documents.select_related("uploaded_by"),
         "history": history(case),
         "actions": actions,
-        "can_edit": user.has_perm("cases.edit_case", case),
-        "can_analyse": user.has_perm("cases.record_needs_analysis", case),
+        "can_edit": can(user, "cases.edit_case", case),
+        "can_analyse": can(user, "cases.record_needs_analysis", case),
         "is_office": bool(roles_in(user, request.tenant) & OFFICE_ROLES),
         "analysis": analysis,
         "upload_form": DocumentUploadForm(),
@@ -149,10 +148,20 @@ def case_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
-def _refused(request: HttpRequest, case: DemandCase, message: str, **extra: Any) -> HttpResponse:
-    """Re-render the case with the refusal explained; HTTP 409 Conflict. Nothing the user typed is lost."""
+def _refused(request: HttpRequest, case: DemandCase, refusal: TransitionRefused | str, **forms: Any) -> HttpResponse:
+    """Re-render the case as it is now with the refusal explained; HTTP 409 Conflict.
+
+    What the user typed is kept in ``forms`` that are still live in the current state; a form the state no
+    longer offers (a decision from a stale tab on a case already decided) is not shown again.
+    """
     case.refresh_from_db()
-    return render(request, "cases/case_detail.html", _detail_context(request, case, error=message, **extra), status=409)
+    context = _detail_context(request, case, error=getattr(refusal, "message", refusal))
+    if context["decision_form"] is None:
+        forms.pop("decision_form", None)
+    if not context["actions"]:
+        forms.pop("transition_form", None)
+    context.update(forms)
+    return render(request, "cases/case_detail.html", context, status=409)
 
 
 @require_POST
@@ -167,7 +176,7 @@ def case_transition(request: HttpRequest, tenant_slug: str, pk: int, action: str
     try:
         services.transition_case(case, action, request.user, comment=form.cleaned_data["comment"])
     except TransitionRefused as exc:
-        return _refused(request, case, exc.message, transition_form=form)
+        return _refused(request, case, exc, transition_form=form)
     messages.success(request, _("Done: the case is now “%(state)s”.") % {"state": case.get_state_display()})
     return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
 
@@ -182,7 +191,7 @@ def qualification_decide(request: HttpRequest, tenant_slug: str, pk: int) -> Htt
     try:
         services.decide_qualification(case, request.user, **form.cleaned_data)
     except TransitionRefused as exc:
-        return _refused(request, case, exc.message, decision_form=form)
+        return _refused(request, case, exc, decision_form=form)
     messages.success(request, _("Decision recorded: the case is now “%(state)s”.") % {"state": case.get_state_display()})
     return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
 
@@ -226,7 +235,7 @@ def document_download(request: HttpRequest, tenant_slug: str, pk: int, doc_pk: i
 @tenant_member_required
 def document_delete(request: HttpRequest, tenant_slug: str, pk: int, doc_pk: int) -> HttpResponse:
     document = _get_document(request, pk, doc_pk, "cases.edit_case")
-    services.delete_document(document)
+    services.delete_document(document, request.user)
     messages.success(request, _("Document removed."))
     return redirect("cases:detail", tenant_slug=tenant_slug, pk=pk)
 

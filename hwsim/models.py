@@ -9,38 +9,27 @@ fields; :mod:`hwsim.services` runs them through :func:`platform_site.transitions
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from hwsim.engine.config import AcceleratorConfig, ConfigError
 from hwsim.engine.packaging import KNOWN_NODES
 from hwsim.enums import JobState, PackageType
 from platform_site.tenancy import TenantOwnedModel
+from platform_site.workflow import StateMachineMixin, rule_permission
 
 S = JobState
 
 
-def _rule(name: str) -> Callable[[Any, Any], bool]:
-    """A django-fsm ``permission=`` callable checking the rules permission ``name`` (works for user None)."""
-
-    def check(instance: Any, user: Any) -> bool:
-        return rules.has_perm(name, user, instance)
-
-    check.__name__ = name
-    return check
-
-
-SYSTEM = _rule("hwsim.system_job_transition")
-CANCEL = _rule("hwsim.cancel_job")
+SYSTEM = rule_permission("hwsim.system_job_transition")
+CANCEL = rule_permission("hwsim.cancel_job")
 
 
 def validate_accelerator(value: Any) -> None:
@@ -164,7 +153,7 @@ class RequestPlatform(TenantOwnedModel):
         ]
 
 
-class VerificationJob(ConcurrentTransitionMixin, TenantOwnedModel):
+class VerificationJob(StateMachineMixin, TenantOwnedModel):
     """One simulation run of a request (a Celery task). ``progress`` is a fraction 0..1.
 
     ``spec`` is frozen at submission (later preset edits do not change a running or certified job);
@@ -233,7 +222,13 @@ class VerificationJob(ConcurrentTransitionMixin, TenantOwnedModel):
         self.error = error
         self.finished_at = timezone.now()
 
-    @transition(field=state, source=[S.QUEUED, S.RUNNING], target=S.CANCELLED, custom={"label": _("Cancelled")}, permission=CANCEL)
+    @transition(
+        field=state,
+        source=[S.QUEUED, S.RUNNING],
+        target=S.CANCELLED,
+        custom={"label": _("Cancelled"), "refused": _("The job has already ended and cannot be cancelled.")},
+        permission=CANCEL,
+    )
     def cancel(self, *, by: Any, comment: str = "") -> None:
         """The requester or lab staff stop the job; a running worker notices at its next progress report."""
         self.finished_at = timezone.now()

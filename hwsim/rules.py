@@ -3,42 +3,23 @@
 Lab staff are the office roles of the lab tenant (office reviewer = lab engineer, tenant admin, CTO).
 An applicant sees (and downloads the certificate of) the requests of their organisation; only lab staff and
 the requester create, re-run and cancel. The worker's transitions (start, restart, succeed, fail) are taken by
-"the system": user ``None`` inside :func:`acting_as_system` (the task path), never by a web user.
+the system actor (:data:`platform_site.actors.SYSTEM`, passed by the task path), never by a web user.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from collections.abc import Iterator
 from typing import Any
 
 import rules
 
+from platform_site.actors import is_system
 from platform_site.enums import Role
 from platform_site.rules import is_applicant, is_member, is_office_staff, organizations_in
-
-_system: contextvars.ContextVar[bool] = contextvars.ContextVar("hwsim_system_actor", default=False)
-
-
-@contextlib.contextmanager
-def acting_as_system() -> Iterator[None]:
-    """Within the body, user ``None`` counts as the system (the Celery task path only)."""
-    token = _system.set(True)
-    try:
-        yield
-    finally:
-        _system.reset(token)
 
 
 def _request_of(obj: Any) -> Any:
     """A VerificationRequest from a request or a job (``None`` stays ``None``)."""
     return getattr(obj, "request", obj) if obj is not None and hasattr(obj, "request_id") else obj
-
-
-@rules.predicate
-def is_system(user: Any, obj: Any = None) -> bool:
-    return user is None and _system.get()
 
 
 @rules.predicate

@@ -41,11 +41,12 @@ from django.utils.translation import gettext as _
 
 from hwsim.enums import ACTIVE_STATES, JobState
 from hwsim.models import PlatformPreset, RequestPlatform, VerificationJob, VerificationRequest
-from hwsim.rules import acting_as_system
-from platform_site.enums import Role
-from platform_site.models import Organization, TenantCounter, TransitionLog
+from platform_site.activity import log_event
+from platform_site.actors import SYSTEM
+from platform_site.enums import ActivityAction, Role
+from platform_site.models import ActivityLog, Organization, TenantCounter
 from platform_site.queueing import enqueue_on_commit
-from platform_site.rules import organizations_in
+from platform_site.rules import can, primary_organisation
 from platform_site.transitions import TransitionRefused, run_transition
 
 logger = logging.getLogger(__name__)
@@ -77,9 +78,9 @@ def next_report_number(request: VerificationRequest) -> str:
 
 def requester_organisation(user: Any, tenant: Any, chosen: Organization | None = None) -> Organization | None:
     """The organisation a new request is made for: the applicant's own, or the one lab staff chose (or none)."""
-    own = sorted(organizations_in(user, tenant, Role.APPLICANT))
-    if own and not user.has_perm("hwsim.choose_requester_org"):
-        return Organization.objects.get(pk=own[0])
+    own = primary_organisation(user, tenant, Role.APPLICANT)
+    if own is not None and not can(user, "hwsim.choose_requester_org"):
+        return Organization.objects.get(pk=own)
     return chosen
 
 
@@ -97,10 +98,10 @@ def create_request(
 ) -> VerificationRequest:
     """Create a request for ``presets`` (1–n, in order) × ``workloads`` ([{key, batch}]) × ``scenarios``.
 
-    With ``submit_now`` the first job is queued too (see :func:`submit`). Raises PermissionDenied when the
-    user may not create requests; the inputs are validated by the form / serializer before.
+    With ``submit_now`` the first job is queued too (see :func:`submit`). Logs ``created``. Raises
+    PermissionDenied when the user may not create requests; the inputs are validated by the form / serializer.
     """
-    if not user.has_perm("hwsim.create_request"):
+    if not can(user, "hwsim.create_request"):
         raise PermissionDenied
     with transaction.atomic():
         request = VerificationRequest.objects.create(
@@ -116,6 +117,7 @@ def create_request(
             RequestPlatform(tenant=request.tenant, request=request, preset=preset, position=index)
             for index, preset in enumerate(presets)
         )
+        log_event(request, ActivityAction.CREATED, user, data={"title": request.title})
         if submit_now:
             submit(request, user)
     return request
@@ -125,34 +127,46 @@ def latest_job(request: VerificationRequest) -> VerificationJob | None:
     return VerificationJob.objects.filter(request=request).order_by("-created_at", "-pk").first()
 
 
+def submit_refusal(request: VerificationRequest) -> TransitionRefused | None:
+    """Why ``request`` cannot get a new job now (the 409 to raise), or ``None`` when it can.
+
+    The one rule for the service and the page: a request runs again only when none of its jobs is queued or
+    running and none has succeeded (a first run, or again after failed / cancelled ones).
+    """
+    states = set(VerificationJob.objects.filter(request=request).values_list("state", flat=True).distinct())
+    if states & ACTIVE_STATES:
+        return TransitionRefused(_("This request is already queued or running."), code="job_active")
+    if JobState.SUCCEEDED in states:
+        return TransitionRefused(_("This request has already been verified."), code="already_succeeded")
+    return None
+
+
 def submit(request: VerificationRequest, user: Any, *, enqueue: bool = True) -> VerificationJob:
-    """Queue a new job for ``request`` (first run, or again after a failed / cancelled one).
+    """Queue a new job for ``request`` (first run, or again after a failed / cancelled one); logs the job's
+    ``created``.
 
     The spec is frozen on the job now. Raises PermissionDenied (not the requester or lab staff) or
-    TransitionRefused (409: a job is already queued / running, or the request already succeeded).
+    TransitionRefused (409, see :func:`submit_refusal`).
     """
     from hwsim import tasks
 
-    if not user.has_perm("hwsim.submit_request", request):
+    if not can(user, "hwsim.submit_request", request):
         raise PermissionDenied
     with transaction.atomic():
         VerificationRequest.objects.select_for_update().filter(pk=request.pk).values_list("pk", flat=True).get()
-        states = set(VerificationJob.objects.filter(request=request).values_list("state", flat=True))
-        if states & ACTIVE_STATES:
-            raise TransitionRefused(_("This request is already queued or running."), code="job_active")
-        if JobState.SUCCEEDED in states:
-            raise TransitionRefused(_("This request has already been verified."), code="already_succeeded")
+        refusal = submit_refusal(request)
+        if refusal is not None:
+            raise refusal
         job = VerificationJob.objects.create(tenant=request.tenant, request=request, spec=request.build_spec())
+        log_event(job, ActivityAction.CREATED, user, data={"request_id": request.pk})
         if enqueue:
             enqueue_on_commit(tasks.run_verification_job, tenant_id=job.tenant_id, job_id=job.pk)
     return job
 
 
-def cancel(job: VerificationJob, user: Any, comment: str = "") -> TransitionLog:
+def cancel(job: VerificationJob, user: Any, comment: str = "") -> ActivityLog:
     """Cancel a queued or running job. Raises PermissionDenied, or TransitionRefused (409) when it has ended."""
-    return run_transition(
-        job, "cancel", user, comment=comment, refused_message=_("The job has already ended and cannot be cancelled.")
-    )
+    return run_transition(job, "cancel", user, comment=comment)
 
 
 class _ProgressReporter:
@@ -226,7 +240,7 @@ def _begin(job_id: int, task_id: str) -> VerificationJob | None:
         job = VerificationJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.state != JobState.QUEUED:
             return None
-        run_transition(job, "start", None)
+        run_transition(job, "start", SYSTEM)
         VerificationJob.objects.filter(pk=job.pk).update(celery_task_id=task_id[:64])
     return job
 
@@ -242,7 +256,7 @@ def _finish(job: VerificationJob, attempt: int, name: str, **kwargs: Any) -> str
             if not request.report_number:
                 request.report_number = next_report_number(request)
                 request.save(update_fields=["report_number"])
-        run_transition(current, name, None, **kwargs)
+        run_transition(current, name, SYSTEM, **kwargs)
         return current.state
 
 
@@ -261,24 +275,23 @@ def run_job(
     when there was nothing to run (unknown, ended, or already running job). Runner errors end the job
     ``failed`` with the error text; they are not re-raised (the message is then acknowledged, not retried).
     """
-    with acting_as_system():
-        job = _begin(job_id, task_id)
-        if job is None:
-            return None
-        attempt = job.attempt
-        run = runner or _default_runner()
-        interval = settings.HWSIM_JOB_HEARTBEAT_S if heartbeat_interval is None else heartbeat_interval
-        try:
-            with _Heartbeat(job.pk, attempt, interval):
-                results = run(job.spec, _ProgressReporter(job.pk, attempt, progress_interval))
-        except JobStopped:
-            return VerificationJob.objects.filter(pk=job.pk).values_list("state", flat=True).get()
-        except SoftTimeLimitExceeded:
-            return _finish(job, attempt, "fail", error=_("The simulation exceeded its time limit."))
-        except Exception as exc:  # the runner rejected the spec or crashed: the job fails, the worker goes on
-            logger.exception("hwsim job %s failed", job.pk)
-            return _finish(job, attempt, "fail", error=f"{type(exc).__name__}: {exc}"[:4000])
-        return _finish(job, attempt, "succeed", results=results)
+    job = _begin(job_id, task_id)
+    if job is None:
+        return None
+    attempt = job.attempt
+    run = runner or _default_runner()
+    interval = settings.HWSIM_JOB_HEARTBEAT_S if heartbeat_interval is None else heartbeat_interval
+    try:
+        with _Heartbeat(job.pk, attempt, interval):
+            results = run(job.spec, _ProgressReporter(job.pk, attempt, progress_interval))
+    except JobStopped:
+        return VerificationJob.objects.filter(pk=job.pk).values_list("state", flat=True).get()
+    except SoftTimeLimitExceeded:
+        return _finish(job, attempt, "fail", error=_("The simulation exceeded its time limit."))
+    except Exception as exc:  # the runner rejected the spec or crashed: the job fails, the worker goes on
+        logger.exception("hwsim job %s failed", job.pk)
+        return _finish(job, attempt, "fail", error=f"{type(exc).__name__}: {exc}"[:4000])
+    return _finish(job, attempt, "succeed", results=results)
 
 
 def stale_jobs(stale_s: float | None = None) -> list[int]:
@@ -300,7 +313,7 @@ def requeue_if_stale(job_id: int, stale_s: float | None = None) -> str | None:
     """
     from hwsim import tasks
 
-    with acting_as_system(), transaction.atomic():
+    with transaction.atomic():
         VerificationJob.objects.select_for_update().filter(pk=job_id).values_list("pk", flat=True).first()
         if job_id not in stale_jobs(stale_s):
             return None
@@ -308,10 +321,10 @@ def requeue_if_stale(job_id: int, stale_s: float | None = None) -> str | None:
         seen = timezone.localtime(job.heartbeat_at or job.started_at) if (job.heartbeat_at or job.started_at) else None
         comment = f"attempt {job.attempt}: no heartbeat since {seen:%Y-%m-%d %H:%M:%S %Z}" if seen else ""
         if job.attempt >= MAX_ATTEMPTS:
-            run_transition(job, "fail", None, comment=comment,
+            run_transition(job, "fail", SYSTEM, comment=comment,
                            error=_("The worker was lost %(n)d times; giving up.") % {"n": job.attempt})
             return "fail"
-        run_transition(job, "requeue", None, comment=comment)
+        run_transition(job, "requeue", SYSTEM, comment=comment)
         enqueue_on_commit(tasks.run_verification_job, tenant_id=job.tenant_id, job_id=job.pk)
         return "requeue"
 

@@ -27,9 +27,10 @@ from hwsim.enums import JobState
 from hwsim.forms import VerificationRequestForm
 from hwsim.models import PlatformPreset, RequestPlatform, VerificationJob, VerificationRequest
 from platform_site.enums import TenantKind
-from platform_site.rules import visible_to
+from platform_site.activity import history
+from platform_site.rules import can, visible_to
 from platform_site.tenancy import get_for_tenant_or_404
-from platform_site.transitions import TransitionRefused, history
+from platform_site.transitions import TransitionRefused
 from platform_site.views import paginate, tenant_member_required
 
 #: Seconds the charts and the PDF of a succeeded job stay cached (they depend only on its immutable results).
@@ -126,11 +127,10 @@ def _detail_context(http_request: HttpRequest, vr: VerificationRequest, **extra:
         "vr": vr,
         "job": job,
         "platforms": [link.preset for link in RequestPlatform.objects.filter(request=vr).select_related("preset")],
-        "history": history(job) if job else [],
-        "can_cancel": bool(job and not job.is_terminal and user.has_perm("hwsim.cancel_job", job)),
-        "can_submit": bool(job is None or job.state in (JobState.FAILED, JobState.CANCELLED))
-        and user.has_perm("hwsim.submit_request", vr),
-        "can_download": bool(job and job.state == JobState.SUCCEEDED and user.has_perm("hwsim.download_certificate", vr)),
+        "history": history(vr, VerificationJob.objects.filter(request=vr)),  # lazy: the status poll never reads it
+        "can_cancel": bool(job and not job.is_terminal and can(user, "hwsim.cancel_job", job)),
+        "can_submit": can(user, "hwsim.submit_request", vr) and services.submit_refusal(vr) is None,
+        "can_download": bool(job and job.state == JobState.SUCCEEDED and can(user, "hwsim.download_certificate", vr)),
     }
     context.update(extra)
     return context
@@ -150,7 +150,7 @@ def job_status(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
 
 
 def _refused(http_request: HttpRequest, vr: VerificationRequest, message: str) -> HttpResponse:
-    """Re-render the request with the refusal explained; HTTP 409 Conflict."""
+    """Re-render the request as it is now with the refusal explained; HTTP 409 Conflict."""
     return render(http_request, "hwsim/request_detail.html", _detail_context(http_request, vr, error=message), status=409)
 
 

@@ -41,3 +41,18 @@ class CompanySize(models.TextChoices):
     CROSS_DOMAIN = "cross_domain", _("Cross-domain system company")
     LARGE = "large", _("Large enterprise")
     NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class ActivityAction(models.TextChoices):
+    """Kinds of activity-log entries other than transitions (a transition's action is its method name).
+
+    The events a programme office is audited on; every app logs them with ``platform_site.activity.log_event``.
+    """
+
+    CREATED = "created", _("Created")
+    EDITED = "edited", _("Edited")
+    DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
+    DOCUMENT_DELETED = "document_deleted", _("Document removed")
+    CHECKLIST_SAVED = "checklist_saved", _("Checklist saved")
+    MEMBER_INVITED = "member_invited", _("Member invited")
+    MONEY_CHANGED = "money_changed", _("Amount changed")

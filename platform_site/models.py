@@ -1,16 +1,19 @@
-"""Tenancy core: tenants (programme offices), organisations, memberships, transition log, counters."""
+"""Tenancy core: tenants (programme offices), organisations, memberships, the activity log, counters."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from platform_site.enums import CompanySize, OrganizationKind, Role, TenantKind
+from platform_site.enums import ActivityAction, CompanySize, OrganizationKind, Role, TenantKind
 from platform_site.tenancy import TenantOwnedModel, require_tenant
 from platform_site.tenant_config import TenantConfig, validate_tenant_settings
 from platform_site.validators import validate_ubn
@@ -95,35 +98,59 @@ class Membership(models.Model):
         return f"{self.user} @ {self.tenant.slug}: {self.role}"
 
 
-class TransitionLog(TenantOwnedModel):
-    """One row per state change of any state machine: who, when, from, to, comment.
+class ActivityLog(TenantOwnedModel):
+    """The portal's one audit trail: append-only, per tenant, for every app and every subject.
 
-    The single transition-log mechanism of the portal (cases, reviews, suppliers, invoices, jobs).
+    One row per event on a subject (any model row, by content type + id): a state transition (``action`` =
+    the transition's method name, with ``field_name``, ``source_state`` and ``target_state``) or another
+    audited event (``action`` = an :class:`~platform_site.enums.ActivityAction` code: created, edited,
+    document uploaded / removed, checklist saved, member invited, money changed) with its details in
+    ``data`` (JSON; edits keep ``{"changes": {field: {"before": …, "after": …}}}``). The actor is a user, or
+    the system (``actor=None, by_system=True``). Written only by :func:`platform_site.activity.log_event`;
+    on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0005), and row-level security applies.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
-    transition = models.CharField(_("action"), max_length=64)
-    source_state = models.CharField(_("from"), max_length=64)
-    target_state = models.CharField(_("to"), max_length=64)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=64)
+    field_name = models.CharField(_("state field"), max_length=64, blank=True)
+    source_state = models.CharField(_("from"), max_length=64, blank=True)
+    target_state = models.CharField(_("to"), max_length=64, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    by_system = models.BooleanField(_("by the system"), default=False)
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["tenant", "content_type", "object_id"], name="translog_subject_idx")]
+        verbose_name = _("activity log entry")
+        indexes = [models.Index(fields=["tenant", "content_type", "object_id"], name="activity_subject_idx")]
 
     def __str__(self) -> str:
-        return f"{self.transition}: {self.source_state} → {self.target_state}"
+        if self.is_transition:
+            return f"{self.action}: {self.source_state} → {self.target_state}"
+        return self.action
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("activity log entries are append-only")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_transition(self) -> bool:
+        """Whether the entry is a state change (it names the state field)."""
+        return bool(self.field_name)
+
+    def _model(self) -> type[models.Model] | None:
+        return ContentType.objects.get_for_id(self.content_type_id).model_class()
 
     def _state_label(self, value: str) -> str:
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        if model is None:
+        model = self._model()
+        if model is None or not self.field_name:
             return value
-        return str(dict(model._meta.get_field("state").flatchoices).get(value, value))
+        return str(dict(model._meta.get_field(self.field_name).flatchoices).get(value, value))
 
     @property
     def source_label(self) -> str:
@@ -137,16 +164,69 @@ class TransitionLog(TenantOwnedModel):
 
     @property
     def action_label(self) -> str:
-        """Display label of the transition (its django-fsm ``custom={"label": …}``), else its name."""
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        method = getattr(model, self.transition, None) if model else None
+        """A transition's ``custom={"label": …}``, an event's ActivityAction label, else the code itself."""
+        if not self.is_transition:
+            labels = dict(ActivityAction.choices)
+            return str(labels.get(self.action, self.action.replace("_", " ")))
+        model = self._model()
+        method = getattr(model, self.action, None) if model else None
         meta = getattr(method, "_django_fsm", None)
         if meta is not None:
             for transition in meta.transitions.values():
                 label = transition.custom.get("label")
                 if label:
                     return str(label)
-        return self.transition.replace("_", " ")
+        return self.action.replace("_", " ")
+
+    @property
+    def subject_label(self) -> str:
+        """The subject's kind (its model's verbose name, active language), e.g. "verification job"."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model is not None else ""
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted: the user's full name (else username), or "system" (translated)."""
+        if self.by_system or self.actor_id is None:
+            return str(_("system"))
+        return self.actor.get_full_name() or self.actor.get_username()
+
+    @property
+    def changed_fields(self) -> list[dict[str, Any]]:
+        """For edits: ``[{"field", "label", "before", "after"}, …]`` with the fields' verbose names (active
+        language) from the model named in ``data["model"]`` (``app_label.model``), else the subject's."""
+        changes = (self.data or {}).get("changes") or {}
+        model = self._model()
+        if (self.data or {}).get("model"):
+            try:
+                model = apps.get_model(self.data["model"])
+            except (LookupError, ValueError):
+                pass
+        result = []
+        for name, change in changes.items():
+            label = name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(name).verbose_name)
+                except FieldDoesNotExist:
+                    pass
+            result.append({"field": name, "label": label, "before": change.get("before"), "after": change.get("after")})
+        return result
+
+
+class SentNotification(TenantOwnedModel):
+    """A notification of ``kind`` sent (or being sent) for one activity-log entry: at most one per pair.
+
+    The idempotency claim of notification tasks (the log itself is append-only): inserting the row claims the
+    send; a failed send deletes it again so a retry can claim it.
+    """
+
+    entry = models.ForeignKey(ActivityLog, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "kind"], name="sentnotification_unique_entry_kind")]
 
 
 class TenantCounter(TenantOwnedModel):

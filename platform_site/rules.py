@@ -69,3 +69,20 @@ def visible_to(queryset: Any, user: Any, tenant: Any, org_field: str) -> Any:
     if is_office_staff(user, tenant):
         return queryset
     return queryset.filter(**{f"{org_field}__in": organizations_in(user, tenant, Role.APPLICANT)})
+
+
+def can(user: Any, perm: str, obj: Any = None) -> bool:
+    """Whether ``user`` holds the django-rules permission ``perm`` (on ``obj``).
+
+    The portal's one permission check: ``rules.has_perm`` only, so Django's ``is_superuser`` short-cut and
+    model permissions never grant an action in a tenant (a superuser holds exactly the roles of their
+    memberships). Use it instead of ``user.has_perm(...)``.
+    """
+    return rules.has_perm(perm, user, obj)
+
+
+def primary_organisation(user: Any, tenant: Any, role: str = Role.APPLICANT) -> int | None:
+    """Id of the organisation a new record of ``user`` is made for: the lowest-id organisation for which the
+    user holds ``role`` in ``tenant`` (applicants normally have exactly one), or ``None`` when there is none."""
+    orgs = sorted(organizations_in(user, tenant, role))
+    return orgs[0] if orgs else None

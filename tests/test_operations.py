@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import DemandCase
-from platform_site.models import Membership, Tenant, TransitionLog
+from platform_site.models import ActivityLog, Membership, Tenant
 from platform_site.tenancy import tenant_scope
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def test_seed_demo_loads_two_tenants_every_role_and_cases_in_many_states(capsys)
     tsmp = Tenant.objects.get(slug="tsmp")
     with tenant_scope(tsmp):
         states = list(DemandCase.objects.values_list("state", flat=True))
-        assert TransitionLog.objects.count() > 20
+        assert ActivityLog.objects.exclude(field_name="").count() > 20
     assert len(states) >= 8
     assert {"draft", "submitted", "qualification", "documents_requested", "referred", "reference_design",
             "preliminary_review", "final_review", "in_service", "closed"} <= set(states)
@@ -74,7 +74,7 @@ def _row_counts() -> list[tuple[int, int, int]]:
     counts = []
     for tenant in Tenant.objects.order_by("pk"):
         with tenant_scope(tenant):
-            counts.append((DemandCase.objects.count(), TransitionLog.objects.count(), Membership.objects.filter(tenant=tenant).count()))
+            counts.append((DemandCase.objects.count(), ActivityLog.objects.count(), Membership.objects.filter(tenant=tenant).count()))
     return counts
 
 

@@ -65,7 +65,8 @@ def test_decision_by_api_and_role_checks(api, world):
     response = api.post(f"{BASE}{case.pk}/qualification-decision/", decision, format="json")
     assert (response.status_code, response.data["state"]) == (200, "referred")
     detail = api.get(f"{BASE}{case.pk}/").data
-    assert [h["transition"] for h in detail["history"]] == ["refer"]
+    assert [h["action"] for h in detail["history"]] == ["checklist_saved", "refer"]
+    assert [h["field_name"] for h in detail["history"]] == ["", "state"]
     assert len(detail["documents"]) == 2
 
 

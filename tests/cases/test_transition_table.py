@@ -69,10 +69,11 @@ def test_the_table_covers_every_transition_of_the_model():
 
 def _attempt(case: DemandCase, name: str, user) -> str:
     """'ok', 'denied' (403) or 'refused' (409); the change is rolled back either way."""
+    before = case.state
     try:
         with transaction.atomic():
             log = run_transition(case, name, user, comment="table")
-            assert (log.source_state, log.target_state) == (log.source_state, TARGETS[name])
+            assert (log.field_name, log.source_state, log.target_state) == ("state", before, TARGETS[name])
             assert case.state == TARGETS[name]
             transaction.set_rollback(True)
             return "ok"

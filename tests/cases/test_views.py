@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.enums import CaseState
 from cases.models import DemandCase
-from platform_site.models import TransitionLog
+from platform_site.models import ActivityLog
 from platform_site.tenancy import tenant_scope
 from tests.factories import MINIMAL_PDF, CaseDocumentFactory, DemandCaseFactory, complete_case, reload, set_fields
 
@@ -138,8 +138,8 @@ def test_reviewer_decisions_move_the_case_and_are_logged(client, world):
         assert _decide(client, case, decision).status_code == 302
         assert _state(case) == state
         with tenant_scope(world.a):
-            log = TransitionLog.objects.select_related("by").get(object_id=case.pk)
-        assert (log.by, log.source_state, log.target_state, log.comment) == (world.reviewer, "qualification", state, "說明")
+            log = ActivityLog.objects.select_related("actor").get(object_id=case.pk, field_name="state")
+        assert (log.actor, log.source_state, log.target_state, log.comment) == (world.reviewer, "qualification", state, "說明")
 
 
 def test_not_eligible_needs_an_unmet_criterion_and_keeps_the_form(client, world):

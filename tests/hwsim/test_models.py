@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from hwsim.enums import JobState
 from hwsim.models import PlatformPreset, validate_accelerator
-from hwsim.rules import acting_as_system
-from platform_site.models import TransitionLog
+from platform_site.actors import SYSTEM
+from platform_site.models import ActivityLog
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused, run_transition, transition_names
 from tests.hwsim.factories import PlatformPresetFactory, VerificationRequestFactory, job_in_state
@@ -43,11 +43,7 @@ def test_the_job_has_exactly_these_transitions() -> None:
 
 def _attempt(job: Any, name: str, actor_name: str, user: Any) -> str:
     try:
-        if actor_name == "system":
-            with acting_as_system():
-                run_transition(job, name, None, **KWARGS.get(name, {}))
-        else:
-            run_transition(job, name, user, **KWARGS.get(name, {}))
+        run_transition(job, name, user, **KWARGS.get(name, {}))
     except TransitionRefused:
         return "refused"
     except PermissionDenied:
@@ -58,7 +54,7 @@ def _attempt(job: Any, name: str, actor_name: str, user: Any) -> str:
 @pytest.mark.parametrize("state", JobState.values)
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_transition_table(lab: Any, state: str, name: str) -> None:
-    actors = {**lab.personas(), "system": None, "none_outside_task": None, "anonymous": AnonymousUser()}
+    actors = {**lab.personas(), "system": SYSTEM, "none": None, "anonymous": AnonymousUser()}
     outcomes, expected = {}, {}
     for actor_name, user in actors.items():
         request = VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org)
@@ -68,9 +64,9 @@ def test_transition_table(lab: Any, state: str, name: str) -> None:
             job.refresh_from_db()
             if outcomes[actor_name] == "ok":
                 assert job.state == TARGETS[name]
-                log = TransitionLog.objects.get(object_id=job.pk, transition=name)
-                assert (log.source_state, log.target_state) == (state, TARGETS[name])
-                assert log.by == (user if actor_name in ALLOWED["cancel"] else None)
+                log = ActivityLog.objects.get(object_id=job.pk, action=name)
+                assert (log.field_name, log.source_state, log.target_state) == ("state", state, TARGETS[name])
+                assert (log.actor, log.by_system) == ((user, False) if actor_name in ALLOWED["cancel"] else (None, True))
             else:
                 assert job.state == state
         if state not in SOURCES[name]:
@@ -82,8 +78,8 @@ def test_transition_table(lab: Any, state: str, name: str) -> None:
 
 def test_succeed_keeps_results_and_progress_in_the_same_save(lab: Any) -> None:
     job = job_in_state("running", tenant=lab.a)
-    with tenant_scope(lab.a), acting_as_system():
-        run_transition(job, "succeed", None, results={"summary": [1]})
+    with tenant_scope(lab.a):
+        run_transition(job, "succeed", SYSTEM, results={"summary": [1]})
         job.refresh_from_db()
     assert (job.state, job.results, job.progress) == ("succeeded", {"summary": [1]}, 1.0)
     assert job.finished_at is not None

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from hwsim import services, tasks
 from hwsim.models import VerificationJob, VerificationRequest
 from hwsim.runner import run_verification
-from platform_site.models import TransitionLog
+from platform_site.models import ActivityLog
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused
 from tests.hwsim.factories import PlatformPresetFactory, VerificationJobFactory, VerificationRequestFactory, job_in_state
@@ -25,8 +25,8 @@ def _logs(job: VerificationJob) -> list[tuple[str, str, str]]:
     ct = ContentType.objects.get_for_model(VerificationJob)
     with tenant_scope(job.tenant):  # PostgreSQL row-level security: read inside the tenant
         return list(
-            TransitionLog.objects.filter(content_type=ct, object_id=job.pk).values_list(
-                "transition", "source_state", "target_state"
+            ActivityLog.objects.filter(content_type=ct, object_id=job.pk).exclude(field_name="").values_list(
+                "action", "source_state", "target_state"
             )
         )
 

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from hwsim import services, tasks
 from hwsim.models import VerificationJob
 from hwsim.runner import run_verification
-from platform_site.models import OutboxMessage, TransitionLog
+from platform_site.models import OutboxMessage, ActivityLog
 from platform_site.tenancy import tenant_scope
 from tests.hwsim.factories import VerificationJobFactory, job_in_state
 
@@ -27,9 +27,9 @@ def _logs(job: VerificationJob) -> list[tuple[str, str, str]]:
     ct = ContentType.objects.get_for_model(VerificationJob)
     with tenant_scope(job.tenant):
         return list(
-            TransitionLog.objects.filter(content_type=ct, object_id=job.pk)
+            ActivityLog.objects.filter(content_type=ct, object_id=job.pk).exclude(field_name="")
             .order_by("pk")
-            .values_list("transition", "source_state", "target_state")
+            .values_list("action", "source_state", "target_state")
         )
 
 
@@ -73,8 +73,8 @@ def test_a_fresh_heartbeat_is_left_alone_and_a_stale_one_is_requeued_with_a_new_
     assert (stale.state, stale.attempt, stale.progress, stale.heartbeat_at) == ("queued", 1, 0.0, None)
     assert _logs(stale) == [("requeue", "running", "queued")]
     with tenant_scope(lab.a):
-        log = TransitionLog.objects.get(object_id=stale.pk, transition="requeue")
-    assert log.by is None and log.comment.startswith("attempt 1: no heartbeat since ")
+        log = ActivityLog.objects.get(object_id=stale.pk, action="requeue")
+    assert log.actor is None and log.by_system and log.comment.startswith("attempt 1: no heartbeat since ")
     assert len(_outbox_for(stale)) == 1 and _outbox_for(fresh) == []
 
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from hwsim import services
 from hwsim.models import VerificationJob
-from platform_site.models import TransitionLog
+from platform_site.models import ActivityLog
 from platform_site.tenancy import tenant_scope
 from tests.celery_processes import Broker, CeleryProcess, celery_processes, on_redis, real_broker, wait_for
 from tests.hwsim.factories import PlatformPresetFactory
@@ -65,9 +65,9 @@ def _transitions(lab: Any, job_pk: int) -> list[tuple[str, Any]]:
     with tenant_scope(lab.a):
         ct = ContentType.objects.get_for_model(VerificationJob)
         return list(
-            TransitionLog.objects.filter(content_type=ct, object_id=job_pk)
+            ActivityLog.objects.filter(content_type=ct, object_id=job_pk).exclude(field_name="")
             .order_by("pk")
-            .values_list("transition", "at")
+            .values_list("action", "at")
         )
 
 
