@@ -60,10 +60,3 @@ is_office_reviewer = has_role(Role.OFFICE_REVIEWER, Role.TENANT_ADMIN)
 is_cto = has_role(Role.CTO)
 is_applicant = has_role(Role.APPLICANT)
 
-
-def visible_to(queryset: Any, user: Any, tenant: Any, org_field: str) -> Any:
-    """Rows of ``queryset`` the user may list: all for office staff, else those whose ``org_field`` is one of
-    the user's applicant organisations (the list-level counterpart of the object predicates)."""
-    if is_office_staff(user, tenant):
-        return queryset
-    return queryset.filter(**{f"{org_field}__in": organizations_in(user, tenant, Role.APPLICANT)})
