@@ -44,7 +44,7 @@ from django.urls import clear_url_caches, include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cases import queries  # noqa: E402
-from cases.enums import QUEUE_STATES, CaseState, DocumentKind, Industry  # noqa: E402
+from cases.enums import CaseState, DocumentKind, Industry  # noqa: E402
 from cases.models import CaseDocument, DemandCase  # noqa: E402
 from platform_site.enums import Role, TenantKind  # noqa: E402
 from platform_site.models import Membership, Organization, Tenant  # noqa: E402
@@ -60,12 +60,11 @@ STATE_WEIGHTS = {
 ORGS_PER_TENANT = 40
 API_PAGE_SIZE = settings.REST_FRAMEWORK["PAGE_SIZE"]
 
-# ---- the bare views: the same visible rows, a trivial template / JSON ---------------------------------------
+# ---- the bare views: the same visible query (cases.queries), a trivial template / JSON ----------------------
 BARE_ROWS = engines["django"].from_string(
-    "<table>{% for r in rows %}<tr><td>{{ r.1 }}</td><td>{{ r.2 }}</td><td>{{ r.3 }}</td><td>{{ r.4 }}</td></tr>"
-    "{% endfor %}</table>"
+    "<table>{% for c in rows %}<tr><td>{{ c.reference }}</td><td>{{ c.title }}</td><td>{{ c.applicant_org.name }}</td>"
+    "<td>{{ c.state }}</td></tr>{% endfor %}</table>"
 )
-ROW_COLUMNS = ("pk", "reference", "title", "applicant_org__name", "state")
 
 
 def _bare_page(rows: Any) -> HttpResponse:
@@ -74,22 +73,23 @@ def _bare_page(rows: Any) -> HttpResponse:
 
 def bare_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     start = (int(request.GET.get("page", "1")) - 1) * PAGE_SIZE
-    visible = queries.visible_cases(request.user, request.tenant).order_by(*queries.LIST_ORDER)
-    return _bare_page(visible.values_list(*ROW_COLUMNS)[start : start + PAGE_SIZE])
+    return _bare_page(queries.case_list(request.user, request.tenant)[start : start + PAGE_SIZE])
 
 
 def bare_queue(request: HttpRequest, tenant_slug: str) -> HttpResponse:
-    visible = queries.visible_cases(request.user, request.tenant).filter(state__in=QUEUE_STATES)
-    return _bare_page(visible.order_by(*queries.QUEUE_ORDER).values_list(*ROW_COLUMNS)[:PAGE_SIZE])
+    return _bare_page(queries.review_queue(request.user, request.tenant)[:PAGE_SIZE])
 
 
 def bare_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    return _bare_page(queries.visible_cases(request.user, request.tenant).filter(pk=pk).values_list(*ROW_COLUMNS))
+    return _bare_page([queries.get_case_for_user(request.user, request.tenant, pk)])
 
 
 def bare_api_list(request: HttpRequest, tenant_slug: str) -> JsonResponse:
-    visible = queries.visible_cases(request.user, request.tenant).order_by(*queries.LIST_ORDER)
-    return JsonResponse({"results": list(visible.values(*ROW_COLUMNS)[:API_PAGE_SIZE])})
+    rows = queries.api_case_list(request.user, request.tenant)[:API_PAGE_SIZE]
+    return JsonResponse({"results": [
+        {"id": c.pk, "reference": c.reference, "title": c.title, "applicant_org": c.applicant_org.name, "state": c.state}
+        for c in rows
+    ]})
 
 
 def install_urls() -> None:

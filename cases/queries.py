@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cases.enums import QUEUE_STATES, CaseState
 from cases.models import DemandCase
 from platform_site.enums import OFFICE_ROLES, Role
+from platform_site.models import Organization
 from platform_site.rules import organizations_in
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.visibility import FUTURE_ROLES, Visibility, every_row
@@ -37,10 +38,11 @@ def _applicant_cases(user: Any, tenant: Any) -> Q:
 
 #: The list page's sort order; ``case_tenant_created_idx`` (tenant, -created_at, -id) serves it.
 LIST_ORDER = ("-created_at", "-pk")
-#: Columns the case list shows (templates cases/case_list.html, _state_badge.html, _due.html).
+#: Columns the case list shows (templates cases/case_list.html, _state_badge.html, _due.html); the
+#: organisation's name comes from :func:`_with_org_names`.
 LIST_COLUMNS = (
     "id", "reference", "title", "state", "closure_reason", "qualification_due", "qualification_days_remaining",
-    "applicant_org__name",
+    "applicant_org",
 )
 #: Order of the qualification queue: soonest due first (``case_queue_idx``, partial on the queue states).
 QUEUE_ORDER = ("qualification_due", "submitted_at", "pk")
@@ -49,13 +51,26 @@ QUEUE_COLUMNS = (
 )
 #: Columns of the API list (cases.serializers.DemandCaseSerializer's fields).
 API_LIST_COLUMNS = (
-    "id", "reference", "state", "applicant_org__name", "title", "company_profile", "employee_count", "industry",
+    "id", "reference", "state", "applicant_org", "title", "company_profile", "employee_count", "industry",
     "application_field", "problem_statement", "smart_system_need", "customisations", "supply_chain_consulted",
     "supply_chain_outcome", "contact_name", "contact_email", "contact_phone", "submitted_at", "qualification_due",
     "closure_reason", "created_at", "updated_at",
 )
 #: Longest search text used (longer input is cut, never an error).
 SEARCH_MAX_LENGTH = 100
+
+
+def _with_org_names(qs: QuerySet[DemandCase]) -> QuerySet[DemandCase]:
+    """The applicant organisations' names in one second query (``id IN`` the page's ≤ 20 ids), not a join.
+
+    Why not ``select_related``: with row-level security on both tables PostgreSQL infers
+    ``organization.tenant_id = case.tenant_id = <tenant>`` and multiplies the two selectivities, estimates
+    1/20 of the tenant's cases, and sorts the whole tenant (top-N heapsort of 5,000 rows, 10-20 ms) instead
+    of reading the first 20 entries of ``case_list_idx`` (0.1 ms). EXPLAIN ANALYZE: benchmarks/portal_pages.py.
+    """
+    return qs.select_related(None).prefetch_related(
+        Prefetch("applicant_org", queryset=Organization.objects.only("id", "name"))
+    )
 
 
 def visible_cases(user: Any, tenant: Any) -> QuerySet[DemandCase]:
@@ -92,16 +107,16 @@ def case_list(user: Any, tenant: Any, state: str = "", search: str = "") -> Quer
         qs = qs.filter(state=state)
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(reference__icontains=search) | Q(applicant_org__name__icontains=search))
-    return qs.only(*LIST_COLUMNS).order_by(*LIST_ORDER)
+    return _with_org_names(qs.only(*LIST_COLUMNS).order_by(*LIST_ORDER))
 
 
 def review_queue(user: Any, tenant: Any) -> QuerySet[DemandCase]:
     """The qualification queue: visible cases submitted, under review or waiting for documents, soonest due
     first (paused clocks — no due date — last), with the reviewer joined."""
-    qs = visible_cases(user, tenant).filter(state__in=QUEUE_STATES).select_related("qualification_reviewer")
-    return qs.only(*QUEUE_COLUMNS).order_by(*QUEUE_ORDER)
+    qs = _with_org_names(visible_cases(user, tenant).filter(state__in=QUEUE_STATES))
+    return qs.select_related("qualification_reviewer").only(*QUEUE_COLUMNS).order_by(*QUEUE_ORDER)
 
 
 def api_case_list(user: Any, tenant: Any) -> QuerySet[DemandCase]:
     """The API list: visible cases with only :data:`API_LIST_COLUMNS` loaded (read-only use: never save these)."""
-    return visible_cases(user, tenant).only(*API_LIST_COLUMNS).order_by(*LIST_ORDER)
+    return _with_org_names(visible_cases(user, tenant).only(*API_LIST_COLUMNS).order_by(*LIST_ORDER))
