@@ -38,7 +38,7 @@ def _applicant_cases(user: Any, tenant: Any) -> Q:
 
 #: The list page's sort order; ``case_tenant_created_idx`` (tenant, -created_at, -id) serves it.
 LIST_ORDER = ("-created_at", "-pk")
-#: Columns the case list shows (templates cases/case_list.html, _state_badge.html, _due.html); the
+#: Columns the case list shows (cases/case_list.html and the cells of cases/templatetags/case_cells.py); the
 #: organisation's name comes from :func:`_with_org_names`.
 LIST_COLUMNS = (
     "id", "reference", "title", "state", "closure_reason", "qualification_due", "qualification_days_remaining",
