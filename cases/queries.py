@@ -82,6 +82,7 @@ def get_case_for_user(user: Any, tenant: Any, pk: Any, perm: str = "cases.view_c
     """The case ``pk`` of ``tenant``: Http404 if ``user`` may not see it (or ``pk`` is malformed),
     PermissionDenied (403) if they may see it but not ``perm``."""
     case = get_for_tenant_or_404(visible_cases(user, tenant), pk=pk)
+    case.tenant = tenant  # the scope's tenant (the manager filtered on it): the rules need no query for it
     if not user.has_perm("cases.view_case", case):
         raise Http404
     if perm != "cases.view_case" and not user.has_perm(perm, case):

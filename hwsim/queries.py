@@ -59,6 +59,7 @@ def get_request_for_user(user: Any, tenant: Any, pk: Any, perm: str = "hwsim.vie
     """The request ``pk`` of ``tenant``: Http404 if ``user`` may not see it (or ``pk`` is malformed),
     PermissionDenied (403) if they may see it but not ``perm``."""
     vr = get_for_tenant_or_404(visible_requests(user, tenant), pk=pk)
+    vr.tenant = tenant  # the scope's tenant (the manager filtered on it): the rules need no query for it
     if not user.has_perm("hwsim.view_request", vr):
         raise Http404
     if perm != "hwsim.view_request" and not user.has_perm(perm, vr):
