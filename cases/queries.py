@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cases.enums import QUEUE_STATES, CaseState
@@ -45,7 +45,8 @@ LIST_COLUMNS = (
     "applicant_org",
 )
 #: Order of the qualification queue: soonest due first (``case_queue_idx``, partial on the queue states).
-QUEUE_ORDER = ("qualification_due", "submitted_at", "pk")
+#: NULLS LAST on every database (SQLite sorts NULL first): paused clocks have no due date and go last.
+QUEUE_ORDER = (F("qualification_due").asc(nulls_last=True), "submitted_at", "pk")
 QUEUE_COLUMNS = (
     *LIST_COLUMNS, "submitted_at", "qualification_reviewer__first_name", "qualification_reviewer__last_name",
 )
