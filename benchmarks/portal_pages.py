@@ -201,7 +201,9 @@ def pages_for(slug: str) -> tuple[list[tuple[str, str, str, str]], dict[str, Cli
         case_pk = DemandCase.objects.order_by("-pk").values_list("pk", flat=True).first()
     kw = {"tenant_slug": slug}
     api = f"/api/v1/t/{slug}/cases/"
-    deep = min(MAX_PAGES, 1 + (queries_count(tenant) - 1) // PAGE_SIZE)
+    rows = queries_count(tenant)
+    deep = min(MAX_PAGES, 1 + (rows - 1) // PAGE_SIZE)  # the deepest browsable page
+    hops = min(39, (rows - 1) // API_PAGE_SIZE)  # 40th API page (following "next"), or the last one
     return [
         ("case list, page 1", "reviewer", reverse("cases:list", kwargs=kw), reverse("bare_list", kwargs=kw)),
         (f"case list, page {deep} (deepest)", "reviewer", reverse("cases:list", kwargs=kw) + f"?page={deep}", reverse("bare_list", kwargs=kw) + f"?page={deep}"),
@@ -209,7 +211,7 @@ def pages_for(slug: str) -> tuple[list[tuple[str, str, str, str]], dict[str, Cli
         ("review queue", "reviewer", reverse("cases:queue", kwargs=kw), reverse("bare_queue", kwargs=kw)),
         ("case detail", "reviewer", reverse("cases:detail", kwargs={**kw, "pk": case_pk}), reverse("bare_detail", kwargs={**kw, "pk": case_pk})),
         ("API case list", "reviewer", api, reverse("bare_api", kwargs=kw)),
-        ("API case list, 40th cursor page", "reviewer", _cursor_url(clients["reviewer"], api, 40) if slug != "bench-tiny" else api, reverse("bare_api", kwargs=kw)),
+        (f"API case list, cursor page {hops + 1}", "reviewer", _cursor_url(clients["reviewer"], api, hops), reverse("bare_api", kwargs=kw)),
     ], clients
 
 
@@ -226,7 +228,7 @@ def measure(repeat: int) -> int:
     big, big_clients = pages_for("bench-00")
     tiny, tiny_clients = pages_for("bench-tiny")
     missed = 0
-    print(f"{'page':<34} {'queries':>9} {'p50 ms':>8} {'p95 ms':>8} {'bare p50':>9} {'ratio':>6}  verdict")
+    print(f"{'page':<34} {'queries':>9} {'p50 ms':>8} {'p95 ms':>8} {'bare p50':>9} {'ratio':>6} {'min/min':>8}  verdict")
     for (label, persona, url, bare_url), (_, _, tiny_url, _) in zip(big, tiny, strict=True):
         client = big_clients[persona]
         for _ in range(5):  # warm-up: template compilation, connection, caches
@@ -241,8 +243,9 @@ def measure(repeat: int) -> int:
         problems = [name for name, bad in (("ratio", ratio > 1.3), ("p95", p95 > 100), ("queries", n_big != n_tiny)) if bad]
         missed += bool(problems)
         verdict = "ok" if not problems else "MISSED " + ",".join(problems)
-        print(f"{label:<34} {n_big:>4}/{n_tiny:<4} {p50:>8.2f} {p95:>8.2f} {bare50:>9.2f} {ratio:>6.2f}  {verdict}")
-    print("queries: on the big tenant / on a 3-case tenant; ratio: p50 / bare view's p50 (target ≤ 1.3); p95 ≤ 100 ms")
+        print(f"{label:<34} {n_big:>4}/{n_tiny:<4} {p50:>8.2f} {p95:>8.2f} {bare50:>9.2f} {ratio:>6.2f} {min(real) / min(bare):>8.2f}  {verdict}")
+    print("queries: on the big tenant / on a 3-case tenant; ratio: p50 / bare view's p50 (target ≤ 1.3; min/min, the\n"
+          "fastest runs' ratio, is shown because it is the least disturbed by other load on the machine); p95 ≤ 100 ms")
     return missed
 
 

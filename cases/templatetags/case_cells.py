@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from cases.enums import CaseState
-from platform_site.templatetags.choices import choice_label
+from platform_site.templatetags.cells import choice_label
 
 register = template.Library()
 
@@ -52,7 +51,7 @@ def due(case: Any) -> SafeString:
             text = ngettext("%(n)s working day left", "%(n)s working days left", left) % {"n": left}
         css = "due-overdue" if left < 0 else "due-today" if left == 0 else ""
         return format_html(
-            '<span class="{}" data-days-left="{}">{} ({})</span>', css, left, format_date(case.qualification_due, "Y-m-d"), text
+            '<span class="{}" data-days-left="{}">{} ({})</span>', css, left, case.qualification_due.isoformat(), text
         )
     if case.state == CaseState.DOCUMENTS_REQUESTED:
         n = case.qualification_days_remaining or 0
