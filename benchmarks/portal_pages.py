@@ -53,9 +53,17 @@ from platform_site.tenancy import tenant_scope  # noqa: E402
 
 #: Share of cases per state (a programme office a few years in: most cases closed or in service).
 STATE_WEIGHTS = {
-    CaseState.DRAFT: 10, CaseState.SUBMITTED: 6, CaseState.QUALIFICATION: 6, CaseState.DOCUMENTS_REQUESTED: 3,
-    CaseState.REFERRED: 5, CaseState.REFERENCE_DESIGN: 5, CaseState.PRELIMINARY_REVIEW: 5, CaseState.FINAL_REVIEW: 5,
-    CaseState.IN_SERVICE: 15, CaseState.CLOSED: 35, CaseState.WITHDRAWN: 5,
+    CaseState.DRAFT: 10,
+    CaseState.SUBMITTED: 6,
+    CaseState.QUALIFICATION: 6,
+    CaseState.DOCUMENTS_REQUESTED: 3,
+    CaseState.REFERRED: 5,
+    CaseState.REFERENCE_DESIGN: 5,
+    CaseState.PRELIMINARY_REVIEW: 5,
+    CaseState.FINAL_REVIEW: 5,
+    CaseState.IN_SERVICE: 15,
+    CaseState.CLOSED: 35,
+    CaseState.WITHDRAWN: 5,
 }
 ORGS_PER_TENANT = 40
 API_PAGE_SIZE = settings.REST_FRAMEWORK["PAGE_SIZE"]
@@ -86,10 +94,20 @@ def bare_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse
 
 def bare_api_list(request: HttpRequest, tenant_slug: str) -> JsonResponse:
     rows = queries.api_case_list(request.user, request.tenant)[:API_PAGE_SIZE]
-    return JsonResponse({"results": [
-        {"id": c.pk, "reference": c.reference, "title": c.title, "applicant_org": c.applicant_org.name, "state": c.state}
-        for c in rows
-    ]})
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": c.pk,
+                    "reference": c.reference,
+                    "title": c.title,
+                    "applicant_org": c.applicant_org.name,
+                    "state": c.state,
+                }
+                for c in rows
+            ]
+        }
+    )
 
 
 def install_urls() -> None:
@@ -109,17 +127,26 @@ def install_urls() -> None:
 
 # ---- data ------------------------------------------------------------------------------------------------
 def _user(username: str) -> Any:
-    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"first_name": username, "email": f"{username}@example.tw"})
+    user, _ = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": username, "email": f"{username}@example.tw"}
+    )
     return user
 
 
 def load_tenant(slug: str, index: int, n_cases: int, rng: random.Random, cycle: tuple[str, ...] = ()) -> Tenant:
     """One programme office: organisations, a reviewer and an applicant, ``n_cases`` cases (states drawn by
     :data:`STATE_WEIGHTS`, or taken in turn from ``cycle``), two documents on the newest case."""
-    tenant = Tenant.objects.create(slug=slug, name=f"推動辦公室 {index}", kind=TenantKind.PLATFORM_OFFICE, settings={"case_prefix": f"B{index:02d}"})
+    tenant = Tenant.objects.create(
+        slug=slug,
+        name=f"推動辦公室 {index}",
+        kind=TenantKind.PLATFORM_OFFICE,
+        settings={"case_prefix": f"B{index:02d}"},
+    )
     reviewer, applicant = _user(f"reviewer-{slug}"), _user(f"applicant-{slug}")
     with tenant_scope(tenant):
-        orgs = Organization.objects.bulk_create(Organization(tenant=tenant, name=f"測試科技股份有限公司 {index}-{n}") for n in range(ORGS_PER_TENANT))
+        orgs = Organization.objects.bulk_create(
+            Organization(tenant=tenant, name=f"測試科技股份有限公司 {index}-{n}") for n in range(ORGS_PER_TENANT)
+        )
         Membership.objects.create(user=reviewer, tenant=tenant, role=Role.OFFICE_REVIEWER)
         Membership.objects.create(user=applicant, tenant=tenant, role=Role.APPLICANT, organization=orgs[0])
         states, weights = list(STATE_WEIGHTS), list(STATE_WEIGHTS.values())
@@ -128,30 +155,54 @@ def load_tenant(slug: str, index: int, n_cases: int, rng: random.Random, cycle: 
         for n in range(n_cases):
             state = cycle[n % len(cycle)] if cycle else rng.choices(states, weights)[0]
             submitted = state != CaseState.DRAFT
-            batch.append(DemandCase(
-                tenant=tenant, applicant_org=orgs[n % ORGS_PER_TENANT], created_by=applicant, state=state,
-                reference=f"B{index:02d}-{n + 1:06d}" if submitted else "", title=f"智慧製造需求 {index}-{n}",
-                industry=rng.choice(Industry.values), application_field="瑕疵檢測", problem_statement="…",
-                smart_system_need="…", customisations=["software"], contact_name="王小明", contact_email="a@example.tw",
-                submitted_at=now - dt.timedelta(days=rng.randint(0, 700)) if submitted else None,
-                qualification_due=today + dt.timedelta(days=rng.randint(-5, 10)) if state in (CaseState.SUBMITTED, CaseState.QUALIFICATION) else None,
-                qualification_days_remaining=rng.randint(1, 5) if state == CaseState.DOCUMENTS_REQUESTED else None,
-            ))
+            batch.append(
+                DemandCase(
+                    tenant=tenant,
+                    applicant_org=orgs[n % ORGS_PER_TENANT],
+                    created_by=applicant,
+                    state=state,
+                    reference=f"B{index:02d}-{n + 1:06d}" if submitted else "",
+                    title=f"智慧製造需求 {index}-{n}",
+                    industry=rng.choice(Industry.values),
+                    application_field="瑕疵檢測",
+                    problem_statement="…",
+                    smart_system_need="…",
+                    customisations=["software"],
+                    contact_name="王小明",
+                    contact_email="a@example.tw",
+                    submitted_at=now - dt.timedelta(days=rng.randint(0, 700)) if submitted else None,
+                    qualification_due=today + dt.timedelta(days=rng.randint(-5, 10))
+                    if state in (CaseState.SUBMITTED, CaseState.QUALIFICATION)
+                    else None,
+                    qualification_days_remaining=rng.randint(1, 5) if state == CaseState.DOCUMENTS_REQUESTED else None,
+                )
+            )
             if len(batch) == 2000:
                 DemandCase.objects.bulk_create(batch)
                 batch = []
         DemandCase.objects.bulk_create(batch)
         case = DemandCase.objects.order_by("-pk").first()
         CaseDocument.objects.bulk_create(
-            CaseDocument(tenant=tenant, case=case, kind=kind, file=f"tenant-{tenant.pk}/cases/{case.pk}/{kind}.pdf",
-                         original_name=f"{kind}.pdf", content_type="application/pdf", size=1234, uploaded_by=applicant)
+            CaseDocument(
+                tenant=tenant,
+                case=case,
+                kind=kind,
+                file=f"tenant-{tenant.pk}/cases/{case.pk}/{kind}.pdf",
+                original_name=f"{kind}.pdf",
+                content_type="application/pdf",
+                size=1234,
+                uploaded_by=applicant,
+            )
             for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION)
         )
     return tenant
 
 
 def load(n_tenants: int, n_cases: int) -> None:
-    if Tenant.objects.filter(slug="bench-tiny").exists() and Tenant.objects.filter(slug__startswith="bench-").count() == n_tenants + 1:
+    if (
+        Tenant.objects.filter(slug="bench-tiny").exists()
+        and Tenant.objects.filter(slug__startswith="bench-").count() == n_tenants + 1
+    ):
         with tenant_scope(Tenant.objects.get(slug="bench-00")):
             if DemandCase.objects.count() == n_cases:
                 print("benchmark data already loaded (--keep)")
@@ -162,7 +213,9 @@ def load(n_tenants: int, n_cases: int) -> None:
         load_tenant(f"bench-{index:02d}", index, n_cases, rng)
     load_tenant("bench-tiny", 99, 3, rng, cycle=(CaseState.SUBMITTED, CaseState.DOCUMENTS_REQUESTED, CaseState.CLOSED))
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # what autovacuum does after a bulk load (planner statistics, visibility map)
+        with (
+            connection.cursor() as cursor
+        ):  # what autovacuum does after a bulk load (planner statistics, visibility map)
             cursor.execute(f"VACUUM ANALYZE {DemandCase._meta.db_table}")
     print(f"loaded {n_tenants} tenants × {n_cases:,} cases in {time.perf_counter() - started:.1f} s")
 
@@ -206,12 +259,27 @@ def pages_for(slug: str) -> tuple[list[tuple[str, str, str, str]], dict[str, Cli
     hops = min(39, (rows - 1) // API_PAGE_SIZE)  # 40th API page (following "next"), or the last one
     return [
         ("case list, page 1", "reviewer", reverse("cases:list", kwargs=kw), reverse("bare_list", kwargs=kw)),
-        (f"case list, page {deep} (deepest)", "reviewer", reverse("cases:list", kwargs=kw) + f"?page={deep}", reverse("bare_list", kwargs=kw) + f"?page={deep}"),
+        (
+            f"case list, page {deep} (deepest)",
+            "reviewer",
+            reverse("cases:list", kwargs=kw) + f"?page={deep}",
+            reverse("bare_list", kwargs=kw) + f"?page={deep}",
+        ),
         ("case list, applicant", "applicant", reverse("cases:list", kwargs=kw), reverse("bare_list", kwargs=kw)),
         ("review queue", "reviewer", reverse("cases:queue", kwargs=kw), reverse("bare_queue", kwargs=kw)),
-        ("case detail", "reviewer", reverse("cases:detail", kwargs={**kw, "pk": case_pk}), reverse("bare_detail", kwargs={**kw, "pk": case_pk})),
+        (
+            "case detail",
+            "reviewer",
+            reverse("cases:detail", kwargs={**kw, "pk": case_pk}),
+            reverse("bare_detail", kwargs={**kw, "pk": case_pk}),
+        ),
         ("API case list", "reviewer", api, reverse("bare_api", kwargs=kw)),
-        (f"API case list, cursor page {hops + 1}", "reviewer", _cursor_url(clients["reviewer"], api, hops), reverse("bare_api", kwargs=kw)),
+        (
+            f"API case list, cursor page {hops + 1}",
+            "reviewer",
+            _cursor_url(clients["reviewer"], api, hops),
+            reverse("bare_api", kwargs=kw),
+        ),
     ], clients
 
 
@@ -228,7 +296,9 @@ def measure(repeat: int) -> int:
     big, big_clients = pages_for("bench-00")
     tiny, tiny_clients = pages_for("bench-tiny")
     missed = 0
-    print(f"{'page':<34} {'queries':>9} {'p50 ms':>8} {'p95 ms':>8} {'bare p50':>9} {'ratio':>6} {'min/min':>8}  verdict")
+    print(
+        f"{'page':<34} {'queries':>9} {'p50 ms':>8} {'p95 ms':>8} {'bare p50':>9} {'ratio':>6} {'min/min':>8}  verdict"
+    )
     for (label, persona, url, bare_url), (_, _, tiny_url, _) in zip(big, tiny, strict=True):
         client = big_clients[persona]
         for _ in range(5):  # warm-up: template compilation, connection, caches
@@ -240,12 +310,18 @@ def measure(repeat: int) -> int:
             bare.append(_time(client, bare_url))
         p50, p95, bare50 = statistics.median(real), _percentile(real, 95), statistics.median(bare)
         ratio = p50 / bare50
-        problems = [name for name, bad in (("ratio", ratio > 1.3), ("p95", p95 > 100), ("queries", n_big != n_tiny)) if bad]
+        problems = [
+            name for name, bad in (("ratio", ratio > 1.3), ("p95", p95 > 100), ("queries", n_big != n_tiny)) if bad
+        ]
         missed += bool(problems)
         verdict = "ok" if not problems else "MISSED " + ",".join(problems)
-        print(f"{label:<34} {n_big:>4}/{n_tiny:<4} {p50:>8.2f} {p95:>8.2f} {bare50:>9.2f} {ratio:>6.2f} {min(real) / min(bare):>8.2f}  {verdict}")
-    print("queries: on the big tenant / on a 3-case tenant; ratio: p50 / bare view's p50 (target ≤ 1.3; min/min, the\n"
-          "fastest runs' ratio, is shown because it is the least disturbed by other load on the machine); p95 ≤ 100 ms")
+        print(
+            f"{label:<34} {n_big:>4}/{n_tiny:<4} {p50:>8.2f} {p95:>8.2f} {bare50:>9.2f} {ratio:>6.2f} {min(real) / min(bare):>8.2f}  {verdict}"
+        )
+    print(
+        "queries: on the big tenant / on a 3-case tenant; ratio: p50 / bare view's p50 (target ≤ 1.3; min/min, the\n"
+        "fastest runs' ratio, is shown because it is the least disturbed by other load on the machine); p95 ≤ 100 ms"
+    )
     return missed
 
 
@@ -261,8 +337,10 @@ def main() -> int:
     install_urls()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=args.keep)
     try:
-        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
-              f"{args.tenants} tenants × {args.cases:,} cases = {args.tenants * args.cases:,}")
+        print(
+            f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
+            f"{args.tenants} tenants × {args.cases:,} cases = {args.tenants * args.cases:,}"
+        )
         load(args.tenants, args.cases)
         missed = measure(args.repeat)
     finally:

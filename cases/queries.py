@@ -25,9 +25,7 @@ from platform_site.rules import organizations_in
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.visibility import FUTURE_ROLES, Visibility, every_row
 
-case_visibility = Visibility(
-    "cases.DemandCase", rules={role: every_row for role in OFFICE_ROLES}, pending=FUTURE_ROLES
-)
+case_visibility = Visibility("cases.DemandCase", rules={role: every_row for role in OFFICE_ROLES}, pending=FUTURE_ROLES)
 
 
 @case_visibility.rule(Role.APPLICANT)
@@ -41,21 +39,48 @@ LIST_ORDER = ("-created_at", "-pk")
 #: Columns the case list shows (cases/case_list.html and the cells of cases/templatetags/case_cells.py); the
 #: organisation's name comes from :func:`_with_org_names`.
 LIST_COLUMNS = (
-    "id", "reference", "title", "state", "closure_reason", "qualification_due", "qualification_days_remaining",
+    "id",
+    "reference",
+    "title",
+    "state",
+    "closure_reason",
+    "qualification_due",
+    "qualification_days_remaining",
     "applicant_org",
 )
 #: Order of the qualification queue: soonest due first (``case_queue_idx``, partial on the queue states).
 #: NULLS LAST on every database (SQLite sorts NULL first): paused clocks have no due date and go last.
 QUEUE_ORDER = (F("qualification_due").asc(nulls_last=True), "submitted_at", "pk")
 QUEUE_COLUMNS = (
-    *LIST_COLUMNS, "submitted_at", "qualification_reviewer__first_name", "qualification_reviewer__last_name",
+    *LIST_COLUMNS,
+    "submitted_at",
+    "qualification_reviewer__first_name",
+    "qualification_reviewer__last_name",
 )
 #: Columns of the API list (cases.serializers.DemandCaseSerializer's fields).
 API_LIST_COLUMNS = (
-    "id", "reference", "state", "applicant_org", "title", "company_profile", "employee_count", "industry",
-    "application_field", "problem_statement", "smart_system_need", "customisations", "supply_chain_consulted",
-    "supply_chain_outcome", "contact_name", "contact_email", "contact_phone", "submitted_at", "qualification_due",
-    "closure_reason", "created_at", "updated_at",
+    "id",
+    "reference",
+    "state",
+    "applicant_org",
+    "title",
+    "company_profile",
+    "employee_count",
+    "industry",
+    "application_field",
+    "problem_statement",
+    "smart_system_need",
+    "customisations",
+    "supply_chain_consulted",
+    "supply_chain_outcome",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "submitted_at",
+    "qualification_due",
+    "closure_reason",
+    "created_at",
+    "updated_at",
 )
 #: Longest search text used (longer input is cut, never an error).
 SEARCH_MAX_LENGTH = 100
@@ -108,7 +133,9 @@ def case_list(user: Any, tenant: Any, state: str = "", search: str = "") -> Quer
     if state:
         qs = qs.filter(state=state)
     if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(reference__icontains=search) | Q(applicant_org__name__icontains=search))
+        qs = qs.filter(
+            Q(title__icontains=search) | Q(reference__icontains=search) | Q(applicant_org__name__icontains=search)
+        )
     return _with_org_names(qs.only(*LIST_COLUMNS).order_by(*LIST_ORDER))
 
 

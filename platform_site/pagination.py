@@ -70,7 +70,9 @@ class CappedPaginator(Paginator):
         return self._counted > self._limit
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int | None = None, max_pages: int | None = None) -> Page:
+def paginate(
+    request: HttpRequest, queryset: QuerySet, per_page: int | None = None, max_pages: int | None = None
+) -> Page:
     """The page named by ``?page=`` (``per_page`` default :data:`PAGE_SIZE`, ``max_pages`` :data:`MAX_PAGES`):
     a malformed value gives page 1, one past the end the last page, never an error. ``page.beyond_cap`` is
     True when the user asked for a page past the browsable ones (the template says so and suggests
@@ -98,5 +100,7 @@ class NewestFirstCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[Any] | None:
         if "page" in request.query_params:
-            raise ValidationError({"page": [_("This list is paginated by cursor: follow the “next” and “previous” links.")]})
+            raise ValidationError(
+                {"page": [_("This list is paginated by cursor: follow the “next” and “previous” links.")]}
+            )
         return super().paginate_queryset(queryset, request, view)

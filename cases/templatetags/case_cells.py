@@ -1,4 +1,4 @@
-"""A case's status badge and qualification-due cell, rendered in Python (``{{ case|state_badge }}``, ``{{ case|due }}``).
+"""A case's status badge and due-date cell, rendered in Python (``{{ case|state_badge }}``, ``{{ case|due }}``).
 
 They appear on every row of the case list and the queue: as ``{% include %}`` templates they cost ~100 µs a
 row (2 ms of a 20-row page, measured by benchmarks/portal_pages.py), as these filters ~10 µs. The texts are
@@ -34,7 +34,10 @@ def state_badge(case: Any) -> SafeString:
     reason = f"（{choice_label(case, 'closure_reason')}）" if case.closure_reason else ""
     return format_html(
         '<span class="badge state-badge {}" data-state="{}">{}{}</span>',
-        _BADGE_CLASS.get(case.state, "text-bg-primary"), case.state, choice_label(case, "state"), reason,
+        _BADGE_CLASS.get(case.state, "text-bg-primary"),
+        case.state,
+        choice_label(case, "state"),
+        reason,
     )
 
 

@@ -36,4 +36,8 @@ def local_minute(value: dt.datetime | None) -> str:
     """``value`` in the current time zone as ``YYYY-MM-DD HH:MM``; "" for None (as ``|date`` does)."""
     if value is None:
         return ""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
+    return (
+        timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        if timezone.is_aware(value)
+        else value.strftime("%Y-%m-%d %H:%M")
+    )

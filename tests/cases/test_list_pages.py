@@ -32,8 +32,10 @@ def _extra():
 
 
 def _cases(world, n, org=None, **fields):
-    made = [DemandCaseFactory(tenant=world.a, applicant_org=org or world.org_a, created_by=world.applicant, title=f"c{i}")
-            for i in range(n)]
+    made = [
+        DemandCaseFactory(tenant=world.a, applicant_org=org or world.org_a, created_by=world.applicant, title=f"c{i}")
+        for i in range(n)
+    ]
     for case in made:
         if fields:
             set_fields(case, **fields)

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 def cases(world):
     """Two cases of tenant A (one per applicant organisation) and one of tenant B."""
     mine = DemandCaseFactory(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant, title="mine")
-    theirs = DemandCaseFactory(tenant=world.a, applicant_org=world.org_a2, created_by=world.other_applicant, title="theirs")
+    theirs = DemandCaseFactory(
+        tenant=world.a, applicant_org=world.org_a2, created_by=world.other_applicant, title="theirs"
+    )
     other_tenant = DemandCaseFactory(tenant=world.b, applicant_org=world.org_b, created_by=world.b_applicant, title="b")
     return mine, theirs, other_tenant
 
