@@ -9,11 +9,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases import services
+from cases import queries, services
 from cases.models import DemandCase
 from cases.serializers import (
     DemandCaseDetailSerializer,
@@ -21,9 +21,8 @@ from cases.serializers import (
     QualificationDecisionSerializer,
     TransitionRequestSerializer,
 )
-from cases.views import visible_cases
 from platform_site.api import TENANT_SLUG_PARAMETER, TenantAPIMixin
-from platform_site.tenancy import get_for_tenant_or_404
+from platform_site.pagination import NewestFirstCursorPagination
 
 CONFLICT = OpenApiResponse(description="The case's state or a rule forbids this (body: detail, code).")
 ACTION_PARAMETER = OpenApiParameter(
@@ -49,19 +48,20 @@ class DemandCaseViewSet(
     """Demand cases of the tenant visible to the caller (office staff: all; applicants: their organisation's)."""
 
     serializer_class = DemandCaseSerializer
+    pagination_class = NewestFirstCursorPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[DemandCase]:
-        return visible_cases(self.request).order_by("-created_at", "-pk")
+        user, tenant = self.request.user, self.request.tenant
+        if self.action == "list":
+            return queries.api_case_list(user, tenant)
+        return queries.visible_cases(user, tenant).order_by(*queries.LIST_ORDER)
 
     def get_serializer_class(self) -> type:
         return DemandCaseDetailSerializer if self.action == "retrieve" else DemandCaseSerializer
 
     def get_object(self) -> DemandCase:
-        case = get_for_tenant_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if not self.request.user.has_perm("cases.view_case", case):
-            raise NotFound
-        return case
+        return queries.get_case_for_user(self.request.user, self.request.tenant, self.kwargs["pk"])
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.create_case(self.request.user, self.request.tenant, serializer.validated_data)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django_fsm import FSMField, transition
 
 from cases.enums import (
+    QUEUE_STATES,
     REQUIRED_DOCUMENT_KINDS,
     CaseSource,
     EXCLUSIVE_CUSTOMISATIONS,
@@ -101,7 +102,17 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
                 fields=["tenant", "reference"], condition=~models.Q(reference=""), name="case_unique_reference"
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "state"], name="case_tenant_state_idx")]
+        # Tenant first, then the list's ORDER BY (cases.queries), so a page is an index range, not a sort:
+        indexes = [
+            models.Index(fields=["tenant", "-created_at", "-id"], name="case_list_idx"),  # office staff
+            models.Index(fields=["tenant", "applicant_org", "-created_at", "-id"], name="case_org_list_idx"),  # applicant
+            models.Index(fields=["tenant", "state", "-created_at", "-id"], name="case_state_list_idx"),  # ?state=
+            models.Index(  # the qualification queue, soonest due first; only the cases in the queue's states
+                fields=["tenant", "qualification_due", "submitted_at", "id"],
+                name="case_queue_idx",
+                condition=models.Q(state__in=QUEUE_STATES),
+            ),
+        ]
 
     def __str__(self) -> str:
         reference = self.reference or str(_("(draft)"))

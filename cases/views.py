@@ -6,14 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import services
-from cases.enums import QUEUE_STATES, CaseState
+from cases import queries, services
+from cases.enums import CaseState
 from cases.forms import (
     DemandCaseForm,
     DocumentUploadForm,
@@ -24,46 +23,30 @@ from cases.forms import (
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis
 from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.activity import history
-from platform_site.rules import can, primary_organisation, roles_in, visible_to
+from platform_site.pagination import paginate
+from platform_site.rules import can, primary_organisation, roles_in
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused
-from platform_site.views import paginate, tenant_member_required
-
-
-def visible_cases(request: HttpRequest) -> QuerySet[DemandCase]:
-    """Cases of the current tenant the user may see: all for office staff, their organisation's for applicants."""
-    qs = DemandCase.objects.select_related("applicant_org")
-    return visible_to(qs, request.user, request.tenant, "applicant_org_id")
+from platform_site.views import tenant_member_required
 
 
 def _get_case_for_user(request: HttpRequest, pk: Any, perm: str = "cases.view_case") -> DemandCase:
-    """The case ``pk`` of this tenant: 404 if the user may not see it, 403 if they may see but not ``perm``."""
-    case = get_for_tenant_or_404(visible_cases(request), pk=pk)
-    if not request.user.has_perm("cases.view_case", case):
-        raise Http404
-    if perm != "cases.view_case" and not request.user.has_perm(perm, case):
-        raise PermissionDenied
-    return case
+    """:func:`cases.queries.get_case_for_user` for this request's user and tenant (404 / 403)."""
+    return queries.get_case_for_user(request.user, request.tenant, pk, perm)
 
 
 @tenant_member_required
 def case_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
-    qs = visible_cases(request)
-    state = request.GET.get("state", "")
-    if state in CaseState.values:
-        qs = qs.filter(state=state)
-    search = request.GET.get("q", "").strip()[:100]
-    if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(reference__icontains=search) | Q(applicant_org__name__icontains=search))
+    state, search = queries.clean_list_filters(request.GET.get("state"), request.GET.get("q"))
     return render(
         request,
         "cases/case_list.html",
         {
-            "page": paginate(request, qs),
+            "page": paginate(request, queries.case_list(request.user, request.tenant, state, search)),
             "states": CaseState.choices,
             "state": state,
             "q": search,
-            "can_create": request.user.has_perm("cases.create_case"),
+            "can_create": can(request.user, "cases.create_case"),
         },
     )
 
@@ -71,14 +54,10 @@ def case_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
 @tenant_member_required
 def review_queue(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     """Office reviewers' queue: submitted / under review / waiting for documents, soonest due first."""
-    if not request.user.has_perm("cases.view_queue"):
+    if not can(request.user, "cases.view_queue"):
         raise PermissionDenied
-    qs = (
-        DemandCase.objects.filter(state__in=QUEUE_STATES)
-        .select_related("applicant_org", "qualification_reviewer")
-        .order_by("qualification_due", "submitted_at", "pk")
-    )
-    return render(request, "cases/review_queue.html", {"page": paginate(request, qs)})
+    page = paginate(request, queries.review_queue(request.user, request.tenant))
+    return render(request, "cases/review_queue.html", {"page": page})
 
 
 @tenant_member_required

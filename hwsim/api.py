@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hwsim import services
+from hwsim import queries, services
 from hwsim.models import PlatformPreset, RequestPlatform, VerificationJob, VerificationRequest
 from hwsim.serializers import (
     JobStatusSerializer,
@@ -22,9 +22,10 @@ from hwsim.serializers import (
     VerificationRequestCreateSerializer,
     VerificationRequestSerializer,
 )
-from hwsim.views import succeeded_job, visible_requests
 from platform_site.api import TENANT_SLUG_PARAMETER, TenantAPIMixin
 from platform_site.enums import TenantKind
+from platform_site.pagination import NewestFirstCursorPagination
+from platform_site.rules import can
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused
 
@@ -51,7 +52,7 @@ class PlatformPresetViewSet(LabAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
     serializer_class = PlatformPresetSerializer
 
     def get_queryset(self) -> QuerySet[PlatformPreset]:
-        return PlatformPreset.objects.order_by("name", "pk")
+        return queries.preset_library()
 
     def get_object(self) -> PlatformPreset:
         return get_for_tenant_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -71,20 +72,22 @@ class VerificationRequestViewSet(
     """Verification requests visible to the caller (lab staff: all; applicants: their organisation's)."""
 
     serializer_class = VerificationRequestSerializer
+    pagination_class = NewestFirstCursorPagination
 
     def get_queryset(self) -> QuerySet[VerificationRequest]:
         links = RequestPlatform.objects.select_related("preset").order_by("position", "pk")
-        return visible_requests(self.request).prefetch_related(Prefetch("platform_links", queryset=links))
+        visible = queries.visible_requests(self.request.user, self.request.tenant)
+        return visible.prefetch_related(Prefetch("platform_links", queryset=links))
 
     def get_object(self) -> VerificationRequest:
         vr = get_for_tenant_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if not self.request.user.has_perm("hwsim.view_request", vr):
+        if not can(self.request.user, "hwsim.view_request", vr):
             raise NotFound
         return vr
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create the request and queue its first simulation job."""
-        if not request.user.has_perm("hwsim.create_request"):
+        if not can(request.user, "hwsim.create_request"):
             raise PermissionDenied
         body = VerificationRequestCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -104,7 +107,7 @@ class VerificationRequestViewSet(
     @action(detail=True, methods=["get"], url_path="status")
     def job_status(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """The latest job of the request: state, progress (0..1), message; poll it until the state is final."""
-        job = services.latest_job(self.get_object())
+        job = queries.latest_job(self.get_object())
         if job is None:
             raise NotFound
         return Response(JobStatusSerializer(job).data)
@@ -117,7 +120,7 @@ class VerificationRequestViewSet(
     def results(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """The simulation results of the succeeded job."""
         vr = self.get_object()
-        job = succeeded_job(vr)
+        job = queries.succeeded_job(vr)
         if job is None:
             raise TransitionRefused("The results are not available yet.", code="not_ready")
         return Response(ResultsSerializer({"report_number": vr.report_number, "finished_at": job.finished_at,
@@ -130,7 +133,7 @@ class VerificationRequestViewSet(
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """Cancel the queued or running job (the requester or lab staff)."""
-        job = services.latest_job(self.get_object())
+        job = queries.latest_job(self.get_object())
         if job is None:
             raise TransitionRefused("There is no job to cancel.", code="no_job")
         services.cancel(job, request.user)

@@ -118,6 +118,8 @@ class VerificationRequest(TenantOwnedModel):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("verification request")
+        # Tenant first, then the list's ORDER BY (hwsim.queries.LIST_ORDER): a page is an index range.
+        indexes = [models.Index(fields=["tenant", "-created_at", "-id"], name="hwsim_request_list_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "report_number"], condition=~models.Q(report_number=""), name="hwsim_request_unique_report"

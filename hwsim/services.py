@@ -123,10 +123,6 @@ def create_request(
     return request
 
 
-def latest_job(request: VerificationRequest) -> VerificationJob | None:
-    return VerificationJob.objects.filter(request=request).order_by("-created_at", "-pk").first()
-
-
 def submit_refusal(request: VerificationRequest) -> TransitionRefused | None:
     """Why ``request`` cannot get a new job now (the 409 to raise), or ``None`` when it can.
 

@@ -13,25 +13,24 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hwsim import services
+from hwsim import queries, services
 from hwsim.chart_labels import chart_labels
 from hwsim.charts import all_charts
 from hwsim.enums import JobState
 from hwsim.forms import VerificationRequestForm
-from hwsim.models import PlatformPreset, RequestPlatform, VerificationJob, VerificationRequest
+from hwsim.models import RequestPlatform, VerificationJob, VerificationRequest
 from platform_site.enums import TenantKind
 from platform_site.activity import history
-from platform_site.rules import can, visible_to
-from platform_site.tenancy import get_for_tenant_or_404
+from platform_site.pagination import paginate
+from platform_site.rules import can
 from platform_site.transitions import TransitionRefused
-from platform_site.views import paginate, tenant_member_required
+from platform_site.views import tenant_member_required
 
 #: Seconds the charts and the PDF of a succeeded job stay cached (they depend only on its immutable results).
 CACHE_S = 3600
@@ -49,59 +48,34 @@ def lab_member_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
     return tenant_member_required(wrapper)
 
 
-def _latest_job_subquery(field: str) -> Subquery:
-    latest = VerificationJob.objects.filter(request=OuterRef("pk")).order_by("-created_at", "-pk")
-    return Subquery(latest.values(field)[:1])
-
-
-def visible_requests(http_request: HttpRequest) -> QuerySet[VerificationRequest]:
-    """Requests the user may see (lab staff: all; applicants: their organisations'), with the latest job's
-    state and progress annotated as ``job_state`` / ``job_progress`` (one query for a whole page)."""
-    qs = VerificationRequest.objects.select_related("requester", "requester_org").annotate(
-        job_state=_latest_job_subquery("state"), job_progress=_latest_job_subquery("progress")
-    )
-    return visible_to(qs, http_request.user, http_request.tenant, "requester_org_id")
-
-
 def get_request_for_user(http_request: HttpRequest, pk: Any, perm: str = "hwsim.view_request") -> VerificationRequest:
-    """The request ``pk`` of this tenant: 404 if the user may not see it, 403 if they may see but not ``perm``."""
-    vr = get_for_tenant_or_404(visible_requests(http_request), pk=pk)
-    if not http_request.user.has_perm("hwsim.view_request", vr):
-        raise Http404
-    if perm != "hwsim.view_request" and not http_request.user.has_perm(perm, vr):
-        raise PermissionDenied
-    return vr
-
-
-def succeeded_job(vr: VerificationRequest) -> VerificationJob | None:
-    return VerificationJob.objects.filter(request=vr, state=JobState.SUCCEEDED).first()
+    """:func:`hwsim.queries.get_request_for_user` for this request's user and tenant (404 / 403)."""
+    return queries.get_request_for_user(http_request.user, http_request.tenant, pk, perm)
 
 
 @lab_member_required
 def preset_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     """The lab's platform library (every member may browse it)."""
-    return render(request, "hwsim/preset_list.html", {"page": paginate(request, PlatformPreset.objects.order_by("name", "pk"))})
+    return render(request, "hwsim/preset_list.html", {"page": paginate(request, queries.preset_library())})
 
 
 @lab_member_required
 def request_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     state = request.GET.get("state", "")
-    qs = visible_requests(request)
-    if state in JobState.values:
-        qs = qs.filter(job_state=state)
+    qs = queries.request_list(request.user, request.tenant, state)
     return render(
         request,
         "hwsim/request_list.html",
         {"page": paginate(request, qs), "states": JobState.choices, "state": state,
-         "can_create": request.user.has_perm("hwsim.create_request")},
+         "can_create": can(request.user, "hwsim.create_request")},
     )
 
 
 @lab_member_required
 def request_create(request: HttpRequest, tenant_slug: str) -> HttpResponse:
-    if not request.user.has_perm("hwsim.create_request"):
+    if not can(request.user, "hwsim.create_request"):
         raise PermissionDenied
-    can_choose_org = request.user.has_perm("hwsim.choose_requester_org")
+    can_choose_org = can(request.user, "hwsim.choose_requester_org")
     form = VerificationRequestForm(request.POST or None, can_choose_org=can_choose_org)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -121,7 +95,7 @@ def request_create(request: HttpRequest, tenant_slug: str) -> HttpResponse:
 
 
 def _detail_context(http_request: HttpRequest, vr: VerificationRequest, **extra: Any) -> dict[str, Any]:
-    job = services.latest_job(vr)
+    job = queries.latest_job(vr)
     user = http_request.user
     context = {
         "vr": vr,
@@ -158,7 +132,7 @@ def _refused(http_request: HttpRequest, vr: VerificationRequest, message: str) -
 @lab_member_required
 def request_cancel(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
     vr = get_request_for_user(request, pk)
-    job = services.latest_job(vr)
+    job = queries.latest_job(vr)
     if job is None:
         return _refused(request, vr, _("There is no job to cancel."))
     try:
@@ -195,12 +169,12 @@ def charts_for(job: VerificationJob) -> dict[str, str]:
 @lab_member_required
 def request_results(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
     vr = get_request_for_user(request, pk)
-    job = succeeded_job(vr)
+    job = queries.succeeded_job(vr)
     if job is None:
         messages.info(request, _("The results are not available yet."))
         return redirect("hwsim:detail", tenant_slug=tenant_slug, pk=vr.pk)
     context = {"vr": vr, "job": job, "results": job.results, "charts": charts_for(job),
-               "can_download": request.user.has_perm("hwsim.download_certificate", vr)}
+               "can_download": can(request.user, "hwsim.download_certificate", vr)}
     return render(request, "hwsim/results.html", context)
 
 
@@ -208,7 +182,7 @@ def request_results(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResp
 def certificate_download(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
     """The PDF certificate (requester's organisation and lab staff only), rendered on demand."""
     vr = get_request_for_user(request, pk, "hwsim.download_certificate")
-    job = succeeded_job(vr)
+    job = queries.succeeded_job(vr)
     if job is None:
         raise Http404
     pdf = cache.get_or_set(_cache_key("pdf", job), lambda: services.certificate_pdf(vr, job, charts_for(job)), CACHE_S)

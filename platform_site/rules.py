@@ -63,14 +63,6 @@ is_cto = has_role(Role.CTO)
 is_applicant = has_role(Role.APPLICANT)
 
 
-def visible_to(queryset: Any, user: Any, tenant: Any, org_field: str) -> Any:
-    """Rows of ``queryset`` the user may list: all for office staff, else those whose ``org_field`` is one of
-    the user's applicant organisations (the list-level counterpart of the object predicates)."""
-    if is_office_staff(user, tenant):
-        return queryset
-    return queryset.filter(**{f"{org_field}__in": organizations_in(user, tenant, Role.APPLICANT)})
-
-
 def can(user: Any, perm: str, obj: Any = None) -> bool:
     """Whether ``user`` holds the django-rules permission ``perm`` (on ``obj``).
 

@@ -10,9 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,8 +20,6 @@ from platform_site.extensions import landing_url
 from platform_site.forms import ApplicantRegistrationForm
 from platform_site.models import Membership, Tenant
 from platform_site.rules import is_member, roles_in
-
-PAGE_SIZE = 20
 
 
 def tenant_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -38,11 +34,6 @@ def tenant_member_required(view: Callable[..., HttpResponse]) -> Callable[..., H
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
-    """The page named by ``?page=`` (a bad or out-of-range value gives the first/last page, never an error)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

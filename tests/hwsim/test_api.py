@@ -167,5 +167,5 @@ def test_request_list_queries_are_bounded(api: APIClient, lab: Any, rows: int, d
     api.force_authenticate(lab.applicant)
     with django_assert_max_num_queries(7):
         response = api.get(f"{_base(lab.a)}/requests/")
-    assert response.data["count"] == rows
+    assert len(response.data["results"]) == min(rows, 25)  # one cursor page (REST_FRAMEWORK PAGE_SIZE)
     assert {r["state"] for r in response.data["results"]} == {"running"}

@@ -1,0 +1,151 @@
+"""Reads of demand cases, with role-aware visibility (the writes are in :mod:`cases.services`).
+
+Every function takes the user and the tenant (never the HttpRequest), so the pages, the API and later
+apps share one answer to "which cases may this user see". The tenant must be the current scope's.
+
+Visibility (seed 000_9617a3b789ca4d20.txt, "Actors"): office staff (office reviewer, CTO, tenant admin) see
+every case of the tenant; an applicant sees the cases of the organisations they apply for. Assigned
+experts, suppliers, case managers and finance see nothing yet: the review, suppliers, service-delivery
+and billing apps add their rule with ``@case_visibility.rule(Role.…)`` (one function each).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cases.enums import QUEUE_STATES, CaseState
+from cases.models import DemandCase
+from platform_site.enums import OFFICE_ROLES, Role
+from platform_site.models import Organization
+from platform_site.rules import can, organizations_in
+from platform_site.tenancy import get_for_tenant_or_404
+from platform_site.visibility import FUTURE_ROLES, Visibility, every_row
+
+case_visibility = Visibility("cases.DemandCase", rules={role: every_row for role in OFFICE_ROLES}, pending=FUTURE_ROLES)
+
+
+@case_visibility.rule(Role.APPLICANT)
+def _applicant_cases(user: Any, tenant: Any) -> Q:
+    """An applicant: the cases of the organisations they hold the applicant role for."""
+    return Q(applicant_org_id__in=sorted(organizations_in(user, tenant, Role.APPLICANT)))
+
+
+#: The list page's sort order; ``case_tenant_created_idx`` (tenant, -created_at, -id) serves it.
+LIST_ORDER = ("-created_at", "-pk")
+#: Columns the case list shows (cases/case_list.html and the cells of cases/templatetags/case_cells.py); the
+#: organisation's name comes from :func:`_with_org_names`.
+LIST_COLUMNS = (
+    "id",
+    "reference",
+    "title",
+    "state",
+    "closure_reason",
+    "qualification_due",
+    "qualification_days_remaining",
+    "applicant_org",
+)
+#: Order of the qualification queue: soonest due first (``case_queue_idx``, partial on the queue states).
+#: NULLS LAST on every database (SQLite sorts NULL first): paused clocks have no due date and go last.
+QUEUE_ORDER = (F("qualification_due").asc(nulls_last=True), "submitted_at", "pk")
+QUEUE_COLUMNS = (
+    *LIST_COLUMNS,
+    "submitted_at",
+    "qualification_reviewer__first_name",
+    "qualification_reviewer__last_name",
+)
+#: Columns of the API list (cases.serializers.DemandCaseSerializer's fields).
+API_LIST_COLUMNS = (
+    "id",
+    "reference",
+    "state",
+    "applicant_org",
+    "title",
+    "company_profile",
+    "employee_count",
+    "industry",
+    "application_field",
+    "problem_statement",
+    "smart_system_need",
+    "customisations",
+    "supply_chain_consulted",
+    "supply_chain_outcome",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "submitted_at",
+    "qualification_due",
+    "closure_reason",
+    "created_at",
+    "updated_at",
+)
+#: Longest search text used (longer input is cut, never an error).
+SEARCH_MAX_LENGTH = 100
+
+
+def _with_org_names(qs: QuerySet[DemandCase]) -> QuerySet[DemandCase]:
+    """The applicant organisations' names in one second query (``id IN`` the page's ≤ 20 ids), not a join.
+
+    Why not ``select_related``: with row-level security on both tables PostgreSQL infers
+    ``organization.tenant_id = case.tenant_id = <tenant>`` and multiplies the two selectivities, estimates
+    1/20 of the tenant's cases, and sorts the whole tenant (top-N heapsort of 5,000 rows, 10-20 ms) instead
+    of reading the first 20 entries of ``case_list_idx`` (0.1 ms). EXPLAIN ANALYZE: benchmarks/portal_pages.py.
+    """
+    return qs.select_related(None).prefetch_related(
+        Prefetch("applicant_org", queryset=Organization.objects.only("id", "name"))
+    )
+
+
+def visible_cases(user: Any, tenant: Any) -> QuerySet[DemandCase]:
+    """Whole cases of ``tenant`` that ``user`` may see, with the applicant organisation joined."""
+    return case_visibility.apply(DemandCase.objects.select_related("applicant_org"), user, tenant)
+
+
+def get_case_for_user(user: Any, tenant: Any, pk: Any, perm: str = "cases.view_case") -> DemandCase:
+    """The case ``pk`` of ``tenant``: Http404 if ``user`` may not see it (or ``pk`` is malformed),
+    PermissionDenied (403) if they may see it but not ``perm``."""
+    case = get_for_tenant_or_404(visible_cases(user, tenant), pk=pk)
+    case.tenant = tenant  # the scope's tenant (the manager filtered on it): the rules need no query for it
+    if not can(user, "cases.view_case", case):
+        raise Http404
+    if perm != "cases.view_case" and not can(user, perm, case):
+        raise PermissionDenied
+    return case
+
+
+def clean_list_filters(state: str | None, search: str | None) -> tuple[str, str]:
+    """``(state, search)`` from raw query parameters: an unknown state becomes "" (all), the search text is
+    stripped and cut to :data:`SEARCH_MAX_LENGTH` characters."""
+    state = state if state in CaseState.values else ""
+    return state, (search or "").strip()[:SEARCH_MAX_LENGTH]
+
+
+def case_list(user: Any, tenant: Any, state: str = "", search: str = "") -> QuerySet[DemandCase]:
+    """The case list: visible cases, newest first, only :data:`LIST_COLUMNS` loaded.
+
+    ``state`` filters on one state (already cleaned, "" = all); ``search`` matches the title, the case
+    number or the applicant organisation's name, case-insensitively.
+    """
+    qs = visible_cases(user, tenant)
+    if state:
+        qs = qs.filter(state=state)
+    if search:
+        qs = qs.filter(
+            Q(title__icontains=search) | Q(reference__icontains=search) | Q(applicant_org__name__icontains=search)
+        )
+    return _with_org_names(qs.only(*LIST_COLUMNS).order_by(*LIST_ORDER))
+
+
+def review_queue(user: Any, tenant: Any) -> QuerySet[DemandCase]:
+    """The qualification queue: visible cases submitted, under review or waiting for documents, soonest due
+    first (paused clocks — no due date — last), with the reviewer joined."""
+    qs = _with_org_names(visible_cases(user, tenant).filter(state__in=QUEUE_STATES))
+    return qs.select_related("qualification_reviewer").only(*QUEUE_COLUMNS).order_by(*QUEUE_ORDER)
+
+
+def api_case_list(user: Any, tenant: Any) -> QuerySet[DemandCase]:
+    """The API list: visible cases with only :data:`API_LIST_COLUMNS` loaded (read-only use: never save these)."""
+    return _with_org_names(visible_cases(user, tenant).only(*API_LIST_COLUMNS).order_by(*LIST_ORDER))
