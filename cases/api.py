@@ -35,7 +35,9 @@ ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
     list=extend_schema(parameters=[TENANT_SLUG_PARAMETER]),
     create=extend_schema(parameters=[TENANT_SLUG_PARAMETER]),
     retrieve=extend_schema(parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER]),
-    partial_update=extend_schema(parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER], responses={200: DemandCaseSerializer, 409: CONFLICT}),
+    partial_update=extend_schema(
+        parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER], responses={200: DemandCaseSerializer, 409: CONFLICT}
+    ),
 )
 class DemandCaseViewSet(
     TenantAPIMixin,
@@ -97,4 +99,6 @@ class DemandCaseViewSet(
         body = QualificationDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.decide_qualification(case, request.user, **body.validated_data)
-        return Response(DemandCaseSerializer(case, context=self.get_serializer_context()).data, status=status.HTTP_200_OK)
+        return Response(
+            DemandCaseSerializer(case, context=self.get_serializer_context()).data, status=status.HTTP_200_OK
+        )

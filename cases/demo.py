@@ -19,36 +19,106 @@ from platform_site.extensions import DemoSite
 
 # (org key, title, industry, field, problem, need, customisations, target)
 CASES = [
-    ("metal", "金屬加工件表面瑕疵 AI 檢測", Industry.MANUFACTURING, "金屬加工瑕疵檢測",
-     "CNC 車削件表面刮痕與毛邊靠人工目檢，夜班漏檢率高達 3%。", "產線端即時影像辨識，需低功耗邊緣 AI 模組與客製化推論晶片評估。",
-     [Customisation.CHIP, Customisation.HARDWARE], "in_service"),
-    ("textile", "布匹織疵自動辨識與分級", Industry.TRADITIONAL, "紡織品品質檢測",
-     "驗布機速度提高後，人工無法即時標記織疵位置。", "以線掃描相機搭配 AI 模型自動標記並分級織疵。",
-     [Customisation.SOFTWARE], "preliminary_review"),
-    ("footwear", "鞋底膠合製程參數最佳化", Industry.TRADITIONAL, "製鞋膠合製程",
-     "膠合溫度與壓力靠老師傅經驗，良率波動大。", "感測器蒐集製程資料並以模型建議參數。",
-     [Customisation.HARDWARE, Customisation.SOFTWARE], "referred"),
-    ("care", "長照機構夜間離床偵測", Industry.HEALTH, "醫療照護",
-     "夜間人力不足，長者離床跌倒常延遲發現。", "非接觸式雷達感測與邊緣運算，保護隱私的離床警示。",
-     [Customisation.UNSURE], "qualification"),
-    ("retail", "門市客流與貨架缺貨分析", Industry.SERVICE, "智慧零售",
-     "貨架缺貨常在顧客抱怨後才補貨。", "以既有攝影機做貨架影像分析並串接 POS。",
-     [Customisation.NONE], "reference_design"),
-    ("metal", "沖壓模具異音預知保養", Industry.MANUFACTURING, "預知保養",
-     "模具崩裂造成停機，事前無預警。", "振動與聲學感測結合 AI 異常偵測。",
-     [Customisation.HARDWARE, Customisation.TRIAL_PRODUCTION], "submitted"),
-    ("textile", "染整廢水水質即時監測", Industry.MANUFACTURING, "環境監測",
-     "放流水檢測需送外部實驗室，數天後才知結果。", "多參數水質感測模組與預警平台。",
-     [Customisation.HARDWARE], "documents_requested"),
-    ("retail", "冷鏈物流溫度異常預警", Industry.SERVICE, "冷鏈物流",
-     "配送途中溫度異常僅事後發現。", "我們已洽詢現有物流系統商，可直接提供溫度記錄器。",
-     [Customisation.NONE], "not_eligible"),
-    ("footwear", "鞋面縫線路徑自動規劃", Industry.TRADITIONAL, "製鞋自動化",
-     "新款鞋面需人工教導縫紉機路徑。", "以視覺辨識自動產生縫線路徑。",
-     [Customisation.SOFTWARE], "draft"),
-    ("care", "居家復健動作辨識", Industry.HEALTH, "復健照護",
-     "居家復健無人指導，動作錯誤難以察覺。", "穿戴式感測與姿態辨識模型。",
-     [Customisation.CHIP, Customisation.SOFTWARE], "final_review"),
+    (
+        "metal",
+        "金屬加工件表面瑕疵 AI 檢測",
+        Industry.MANUFACTURING,
+        "金屬加工瑕疵檢測",
+        "CNC 車削件表面刮痕與毛邊靠人工目檢，夜班漏檢率高達 3%。",
+        "產線端即時影像辨識，需低功耗邊緣 AI 模組與客製化推論晶片評估。",
+        [Customisation.CHIP, Customisation.HARDWARE],
+        "in_service",
+    ),
+    (
+        "textile",
+        "布匹織疵自動辨識與分級",
+        Industry.TRADITIONAL,
+        "紡織品品質檢測",
+        "驗布機速度提高後，人工無法即時標記織疵位置。",
+        "以線掃描相機搭配 AI 模型自動標記並分級織疵。",
+        [Customisation.SOFTWARE],
+        "preliminary_review",
+    ),
+    (
+        "footwear",
+        "鞋底膠合製程參數最佳化",
+        Industry.TRADITIONAL,
+        "製鞋膠合製程",
+        "膠合溫度與壓力靠老師傅經驗，良率波動大。",
+        "感測器蒐集製程資料並以模型建議參數。",
+        [Customisation.HARDWARE, Customisation.SOFTWARE],
+        "referred",
+    ),
+    (
+        "care",
+        "長照機構夜間離床偵測",
+        Industry.HEALTH,
+        "醫療照護",
+        "夜間人力不足，長者離床跌倒常延遲發現。",
+        "非接觸式雷達感測與邊緣運算，保護隱私的離床警示。",
+        [Customisation.UNSURE],
+        "qualification",
+    ),
+    (
+        "retail",
+        "門市客流與貨架缺貨分析",
+        Industry.SERVICE,
+        "智慧零售",
+        "貨架缺貨常在顧客抱怨後才補貨。",
+        "以既有攝影機做貨架影像分析並串接 POS。",
+        [Customisation.NONE],
+        "reference_design",
+    ),
+    (
+        "metal",
+        "沖壓模具異音預知保養",
+        Industry.MANUFACTURING,
+        "預知保養",
+        "模具崩裂造成停機，事前無預警。",
+        "振動與聲學感測結合 AI 異常偵測。",
+        [Customisation.HARDWARE, Customisation.TRIAL_PRODUCTION],
+        "submitted",
+    ),
+    (
+        "textile",
+        "染整廢水水質即時監測",
+        Industry.MANUFACTURING,
+        "環境監測",
+        "放流水檢測需送外部實驗室，數天後才知結果。",
+        "多參數水質感測模組與預警平台。",
+        [Customisation.HARDWARE],
+        "documents_requested",
+    ),
+    (
+        "retail",
+        "冷鏈物流溫度異常預警",
+        Industry.SERVICE,
+        "冷鏈物流",
+        "配送途中溫度異常僅事後發現。",
+        "我們已洽詢現有物流系統商，可直接提供溫度記錄器。",
+        [Customisation.NONE],
+        "not_eligible",
+    ),
+    (
+        "footwear",
+        "鞋面縫線路徑自動規劃",
+        Industry.TRADITIONAL,
+        "製鞋自動化",
+        "新款鞋面需人工教導縫紉機路徑。",
+        "以視覺辨識自動產生縫線路徑。",
+        [Customisation.SOFTWARE],
+        "draft",
+    ),
+    (
+        "care",
+        "居家復健動作辨識",
+        Industry.HEALTH,
+        "復健照護",
+        "居家復健無人指導，動作錯誤難以察覺。",
+        "穿戴式感測與姿態辨識模型。",
+        [Customisation.CHIP, Customisation.SOFTWARE],
+        "final_review",
+    ),
 ]
 
 # target state -> the path of (kind, name or decision) steps from draft
@@ -56,15 +126,27 @@ PATHS: dict[str, list[tuple[str, str]]] = {
     "draft": [],
     "submitted": [("t", "submit")],
     "qualification": [("t", "submit"), ("t", "start_qualification")],
-    "documents_requested": [("t", "submit"), ("t", "start_qualification"), ("d", QualificationDecision.REQUEST_DOCUMENTS)],
+    "documents_requested": [
+        ("t", "submit"),
+        ("t", "start_qualification"),
+        ("d", QualificationDecision.REQUEST_DOCUMENTS),
+    ],
     "referred": [("t", "submit"), ("t", "start_qualification"), ("d", QualificationDecision.REFER)],
     "reference_design": [("t", "submit"), ("t", "start_qualification"), ("d", QualificationDecision.REFERENCE_DESIGN)],
     "not_eligible": [("t", "submit"), ("t", "start_qualification"), ("d", QualificationDecision.NOT_ELIGIBLE)],
     "preliminary_review": [("t", "submit"), ("t", "start_qualification"), ("d", QualificationDecision.PROCEED)],
-    "final_review": [("t", "submit"), ("t", "start_qualification"), ("d", QualificationDecision.PROCEED), ("t", "pass_preliminary")],
+    "final_review": [
+        ("t", "submit"),
+        ("t", "start_qualification"),
+        ("d", QualificationDecision.PROCEED),
+        ("t", "pass_preliminary"),
+    ],
     "in_service": [
-        ("t", "submit"), ("t", "start_qualification"), ("d", QualificationDecision.PROCEED),
-        ("t", "pass_preliminary"), ("t", "pass_final"),
+        ("t", "submit"),
+        ("t", "start_qualification"),
+        ("d", QualificationDecision.PROCEED),
+        ("t", "pass_preliminary"),
+        ("t", "pass_final"),
     ],
 }
 
@@ -80,12 +162,13 @@ COMMENTS = {
 def demo_pdf(title: str) -> bytes:
     """A minimal one-page PDF (valid header and trailer) standing in for an uploaded document."""
     body = io.BytesIO()
-    body.write(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n")
+    body.write(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    )
     body.write(b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n")
     body.write(f"% {title}\n".encode())
     body.write(b"trailer<</Root 1 0 R>>\n%%EOF\n")
     return body.getvalue()
-
 
 
 def seed(site: DemoSite) -> None:
@@ -100,15 +183,35 @@ def seed(site: DemoSite) -> None:
         _seed_case(site, org_key, title, industry, field, problem, need, customisations, target)
 
 
-def _seed_case(site: DemoSite, org_key: str, title: str, industry: str, field: str, problem: str, need: str,
-               customisations: list[str], target: str) -> DemandCase:
+def _seed_case(
+    site: DemoSite,
+    org_key: str,
+    title: str,
+    industry: str,
+    field: str,
+    problem: str,
+    need: str,
+    customisations: list[str],
+    target: str,
+) -> DemandCase:
     org, applicant = site.orgs[org_key], site.applicants[org_key]
     case = DemandCase.objects.create(
-        tenant=site.tenant, applicant_org=org, created_by=applicant, title=title, industry=industry,
-        application_field=field, problem_statement=problem, smart_system_need=need,
-        customisations=[str(c) for c in customisations], company_profile=f"{org.name}，員工約 60 人。",
-        employee_count=60, supply_chain_consulted=True, supply_chain_outcome="洽詢既有設備商，無法提供整合方案。",
-        contact_name=applicant.first_name, contact_email=applicant.email, contact_phone="07-5550100",
+        tenant=site.tenant,
+        applicant_org=org,
+        created_by=applicant,
+        title=title,
+        industry=industry,
+        application_field=field,
+        problem_statement=problem,
+        smart_system_need=need,
+        customisations=[str(c) for c in customisations],
+        company_profile=f"{org.name}，員工約 60 人。",
+        employee_count=60,
+        supply_chain_consulted=True,
+        supply_chain_outcome="洽詢既有設備商，無法提供整合方案。",
+        contact_name=applicant.first_name,
+        contact_email=applicant.email,
+        contact_phone="07-5550100",
     )
     for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION):
         upload = SimpleUploadedFile(f"{kind}.pdf", demo_pdf(f"{title} {kind}"), content_type="application/pdf")
@@ -121,8 +224,13 @@ def _seed_case(site: DemoSite, org_key: str, title: str, industry: str, field: s
         else:
             eligible = name != QualificationDecision.NOT_ELIGIBLE
             services.decide_qualification(
-                case, reviewer, decision=name, comment=COMMENTS[name], eligible_applicant_type=True,
-                eligible_need=True, eligible_supply_chain_gap=eligible,
+                case,
+                reviewer,
+                decision=name,
+                comment=COMMENTS[name],
+                eligible_applicant_type=True,
+                eligible_need=True,
+                eligible_supply_chain_gap=eligible,
             )
         case.refresh_from_db()
     return case

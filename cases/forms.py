@@ -78,7 +78,9 @@ class DocumentUploadForm(BootstrapFormMixin, forms.Form):
 
 
 class TransitionForm(BootstrapFormMixin, forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
 
 
 class QualificationDecisionForm(BootstrapFormMixin, forms.Form):
@@ -87,14 +89,21 @@ class QualificationDecisionForm(BootstrapFormMixin, forms.Form):
     eligible_applicant_type = forms.BooleanField(
         label=_("Domestic SME, start-up or cross-domain system company"), required=False
     )
-    eligible_need = forms.BooleanField(label=_("Has a smart-system application need or intends to develop a chip"), required=False)
+    eligible_need = forms.BooleanField(
+        label=_("Has a smart-system application need or intends to develop a chip"), required=False
+    )
     eligible_supply_chain_gap = forms.BooleanField(label=_("The existing supply chain cannot serve it"), required=False)
     decision = forms.ChoiceField(label=_("Decision"), choices=QualificationDecision.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment to the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    comment = forms.CharField(
+        label=_("Comment to the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
 
 
 class NeedsAnalysisForm(BootstrapFormMixin, forms.Form):
     summary = forms.CharField(label=_("Summary of the need"), widget=forms.Textarea(attrs={"rows": 5}), max_length=8000)
     project_types = forms.MultipleChoiceField(
-        label=_("Likely project types"), choices=ProjectType.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Likely project types"),
+        choices=ProjectType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )

@@ -17,15 +17,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from cases.enums import (
+    EXCLUSIVE_CUSTOMISATIONS,
     QUEUE_STATES,
     REQUIRED_DOCUMENT_KINDS,
     CaseSource,
-    EXCLUSIVE_CUSTOMISATIONS,
     CaseState,
     ClosureReason,
     Customisation,
@@ -34,8 +34,8 @@ from cases.enums import (
     ProjectType,
 )
 from platform_site.tenancy import TenantOwnedModel
-from platform_site.workflow import StateMachineMixin, condition, rule_permission
 from platform_site.workdays import add_working_days, working_days_between
+from platform_site.workflow import StateMachineMixin, condition, rule_permission
 
 S = CaseState
 APPLICANT = rule_permission("cases.applicant_transition")
@@ -105,7 +105,9 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         # Tenant first, then the list's ORDER BY (cases.queries), so a page is an index range, not a sort:
         indexes = [
             models.Index(fields=["tenant", "-created_at", "-id"], name="case_list_idx"),  # office staff
-            models.Index(fields=["tenant", "applicant_org", "-created_at", "-id"], name="case_org_list_idx"),  # applicant
+            models.Index(
+                fields=["tenant", "applicant_org", "-created_at", "-id"], name="case_org_list_idx"
+            ),  # applicant
             models.Index(fields=["tenant", "state", "-created_at", "-id"], name="case_state_list_idx"),  # ?state=
             models.Index(  # the qualification queue, soonest due first; only the cases in the queue's states
                 fields=["tenant", "qualification_due", "submitted_at", "id"],
@@ -123,8 +125,15 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         """Human-readable list of what must be filled in or uploaded before the case can be submitted."""
         missing = [
             str(self._meta.get_field(name).verbose_name)
-            for name in ("title", "industry", "application_field", "problem_statement", "smart_system_need",
-                         "contact_name", "contact_email")
+            for name in (
+                "title",
+                "industry",
+                "application_field",
+                "problem_statement",
+                "smart_system_need",
+                "contact_name",
+                "contact_email",
+            )
             if not getattr(self, name)
         ]
         if not self.customisations:
@@ -176,7 +185,14 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         self.qualification_days_remaining = None
 
     # ---- transitions (named after the business action) -------------------------------------------------
-    @transition(field=state, source=S.DRAFT, target=S.SUBMITTED, conditions=[is_complete], custom={"label": _("Submit")}, permission=APPLICANT)
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.SUBMITTED,
+        conditions=[is_complete],
+        custom={"label": _("Submit")},
+        permission=APPLICANT,
+    )
     def submit(self, *, by: Any, comment: str = "", reference: str = "", working_days: int | None = None) -> None:
         """Applicant submits: the case gets its number and the qualification clock starts (``working_days``,
         else the tenant's ``config.qualification_working_days``)."""
@@ -184,12 +200,24 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         self.submitted_at = timezone.now()
         self._start_clock(working_days if working_days is not None else self.tenant.config.qualification_working_days)
 
-    @transition(field=state, source=S.SUBMITTED, target=S.QUALIFICATION, custom={"label": _("Start qualification review")}, permission=QUALIFIER)
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.QUALIFICATION,
+        custom={"label": _("Start qualification review")},
+        permission=QUALIFIER,
+    )
     def start_qualification(self, *, by: Any, comment: str = "") -> None:
         """An office reviewer takes the case for the document review (書審)."""
         self.qualification_reviewer = by
 
-    @transition(field=state, source=S.QUALIFICATION, target=S.DOCUMENTS_REQUESTED, custom={"label": _("Request more documents")}, permission=QUALIFIER)
+    @transition(
+        field=state,
+        source=S.QUALIFICATION,
+        target=S.DOCUMENTS_REQUESTED,
+        custom={"label": _("Request more documents")},
+        permission=QUALIFIER,
+    )
     def request_documents(self, *, by: Any, comment: str = "") -> None:
         """Back to the applicant for more documents; the clock stops with the working days left kept."""
         left = working_days_between(taipei_today(), self.qualification_due) if self.qualification_due else 0
@@ -197,7 +225,12 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         self.qualification_due = None
 
     @transition(
-        field=state, source=S.DOCUMENTS_REQUESTED, target=S.QUALIFICATION, conditions=[is_complete], custom={"label": _("Send the requested documents")}, permission=APPLICANT
+        field=state,
+        source=S.DOCUMENTS_REQUESTED,
+        target=S.QUALIFICATION,
+        conditions=[is_complete],
+        custom={"label": _("Send the requested documents")},
+        permission=APPLICANT,
     )
     def resubmit(self, *, by: Any, comment: str = "") -> None:
         """The applicant sends the requested documents: the clock resumes with the days it had left (≥ 1)."""
@@ -207,13 +240,25 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         self.qualification_decided_at = timezone.now()
         self.qualification_reviewer = self.qualification_reviewer or by
 
-    @transition(field=state, source=S.QUALIFICATION, target=S.REFERRED, conditions=[eligibility_met], custom={"label": _("Refer to an external supplier")}, permission=QUALIFIER)
+    @transition(
+        field=state,
+        source=S.QUALIFICATION,
+        target=S.REFERRED,
+        conditions=[eligibility_met],
+        custom={"label": _("Refer to an external supplier")},
+        permission=QUALIFIER,
+    )
     def refer(self, *, by: Any, comment: str = "") -> None:
         """媒合轉介: an existing external supplier can serve the need."""
         self._decide(by)
 
     @transition(
-        field=state, source=S.QUALIFICATION, target=S.REFERENCE_DESIGN, conditions=[eligibility_met], custom={"label": _("Use a reference design")}, permission=QUALIFIER
+        field=state,
+        source=S.QUALIFICATION,
+        target=S.REFERENCE_DESIGN,
+        conditions=[eligibility_met],
+        custom={"label": _("Use a reference design")},
+        permission=QUALIFIER,
     )
     def assign_reference_design(self, *, by: Any, comment: str = "") -> None:
         """不需客製化 → 使用參考設計 (free service)."""
@@ -224,7 +269,8 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         source=[S.QUALIFICATION, S.REFERRED, S.REFERENCE_DESIGN],
         target=S.PRELIMINARY_REVIEW,
         conditions=[eligibility_met],
-        custom={"label": _("Proceed to preliminary review")}, permission=QUALIFIER,
+        custom={"label": _("Proceed to preliminary review")},
+        permission=QUALIFIER,
     )
     def proceed_to_preliminary(self, *, by: Any, comment: str = "") -> None:
         """To 初審: customisation is needed (or the referral / reference design did not solve it)."""
@@ -232,31 +278,64 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
             self._decide(by)
 
     @transition(
-        field=state, source=S.QUALIFICATION, target=S.CLOSED, conditions=[eligibility_failed], custom={"label": _("Declare not eligible")}, permission=QUALIFIER
+        field=state,
+        source=S.QUALIFICATION,
+        target=S.CLOSED,
+        conditions=[eligibility_failed],
+        custom={"label": _("Declare not eligible")},
+        permission=QUALIFIER,
     )
     def declare_not_eligible(self, *, by: Any, comment: str = "") -> None:
         """Not eligible: closed with reason not_eligible."""
         self._decide(by)
         self._close(ClosureReason.NOT_ELIGIBLE)
 
-    @transition(field=state, source=S.PRELIMINARY_REVIEW, target=S.FINAL_REVIEW, custom={"label": _("Passed the preliminary review")}, permission=COMMITTEE)
+    @transition(
+        field=state,
+        source=S.PRELIMINARY_REVIEW,
+        target=S.FINAL_REVIEW,
+        custom={"label": _("Passed the preliminary review")},
+        permission=COMMITTEE,
+    )
     def pass_preliminary(self, *, by: Any, comment: str = "") -> None:
         """初審 consensus: go to 複審."""
 
-    @transition(field=state, source=S.PRELIMINARY_REVIEW, target=S.CLOSED, custom={"label": _("Did not pass the preliminary review")}, permission=COMMITTEE)
+    @transition(
+        field=state,
+        source=S.PRELIMINARY_REVIEW,
+        target=S.CLOSED,
+        custom={"label": _("Did not pass the preliminary review")},
+        permission=COMMITTEE,
+    )
     def fail_preliminary(self, *, by: Any, comment: str = "") -> None:
         self._close(ClosureReason.NOT_PASSED_PRELIMINARY)
 
-    @transition(field=state, source=S.FINAL_REVIEW, target=S.IN_SERVICE, custom={"label": _("Passed the final review")}, permission=COMMITTEE)
+    @transition(
+        field=state,
+        source=S.FINAL_REVIEW,
+        target=S.IN_SERVICE,
+        custom={"label": _("Passed the final review")},
+        permission=COMMITTEE,
+    )
     def pass_final(self, *, by: Any, comment: str = "") -> None:
         """複審 passed: platform service (work group, case manager) begins."""
 
-    @transition(field=state, source=S.FINAL_REVIEW, target=S.CLOSED, custom={"label": _("Did not pass the final review")}, permission=COMMITTEE)
+    @transition(
+        field=state,
+        source=S.FINAL_REVIEW,
+        target=S.CLOSED,
+        custom={"label": _("Did not pass the final review")},
+        permission=COMMITTEE,
+    )
     def fail_final(self, *, by: Any, comment: str = "") -> None:
         self._close(ClosureReason.NOT_PASSED_FINAL)
 
     @transition(
-        field=state, source=[S.REFERRED, S.REFERENCE_DESIGN, S.IN_SERVICE], target=S.CLOSED, custom={"label": _("Close as completed")}, permission=OFFICE
+        field=state,
+        source=[S.REFERRED, S.REFERENCE_DESIGN, S.IN_SERVICE],
+        target=S.CLOSED,
+        custom={"label": _("Close as completed")},
+        permission=OFFICE,
     )
     def close_completed(self, *, by: Any, comment: str = "") -> None:
         """結案: the referral, reference design or platform service is complete."""
@@ -266,7 +345,8 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         field=state,
         source=[S.DRAFT, S.SUBMITTED, S.QUALIFICATION, S.DOCUMENTS_REQUESTED],
         target=S.WITHDRAWN,
-        custom={"label": _("Withdraw the case")}, permission=APPLICANT,
+        custom={"label": _("Withdraw the case")},
+        permission=APPLICANT,
     )
     def withdraw(self, *, by: Any, comment: str = "") -> None:
         """The applicant withdraws the case (撤案)."""

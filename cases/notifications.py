@@ -5,18 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from cases.models import DemandCase
-from django.urls import reverse
+from platform_site.activity import claim_notification
+from platform_site.enums import Role
+from platform_site.models import ActivityLog, Membership
 
 
 def case_url(case: DemandCase) -> str:
     return reverse("cases:detail", kwargs={"tenant_slug": case.tenant.slug, "pk": case.pk})
 
-from platform_site.enums import Role
-from platform_site.activity import claim_notification
-from platform_site.models import ActivityLog, Membership
 
 #: SentNotification kind of the applicant's transition email.
 APPLICANT_EMAIL = "applicant_email"

@@ -112,7 +112,8 @@ def update_case(case: DemandCase, user: Any, data: Mapping[str, Any]) -> DemandC
         if not can(user, "cases.edit_case", fresh):
             if is_case_applicant(user, fresh):
                 raise TransitionRefused(
-                    _("The case can be edited only as a draft or while documents are requested."), code="not_editable",
+                    _("The case can be edited only as a draft or while documents are requested."),
+                    code="not_editable",
                     state=fresh.state,
                 )
             raise PermissionDenied
@@ -168,7 +169,12 @@ def decide_qualification(
     checklist = dict(zip(CHECKLIST_FIELDS, (eligible_applicant_type, eligible_need, eligible_supply_chain_gap)))
     with transaction.atomic():
         log = run_transition(
-            case, name, user, comment=comment, changes=checklist, changes_action=ActivityAction.CHECKLIST_SAVED,
+            case,
+            name,
+            user,
+            comment=comment,
+            changes=checklist,
+            changes_action=ActivityAction.CHECKLIST_SAVED,
             from_states={CaseState.QUALIFICATION},
         )
         _notify_on_commit(log)
@@ -227,4 +233,3 @@ def record_needs_analysis(case: DemandCase, user: Any, *, summary: str, project_
         if changes:
             log_event(case, ActivityAction.EDITED, user, data={"model": "cases.needsanalysis", "changes": changes})
     return analysis
-

@@ -21,8 +21,8 @@ from cases.forms import (
     TransitionForm,
 )
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis
-from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.activity import history
+from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.pagination import paginate
 from platform_site.rules import can, primary_organisation, roles_in
 from platform_site.tenancy import get_for_tenant_or_404
@@ -66,7 +66,10 @@ def case_create(request: HttpRequest, tenant_slug: str) -> HttpResponse:
         raise PermissionDenied
     if primary_organisation(request.user, request.tenant, Role.APPLICANT) is None:
         raise PermissionDenied
-    form = DemandCaseForm(request.POST or None, initial={"contact_name": request.user.get_full_name(), "contact_email": request.user.email})
+    form = DemandCaseForm(
+        request.POST or None,
+        initial={"contact_name": request.user.get_full_name(), "contact_email": request.user.email},
+    )
     if request.method == "POST" and form.is_valid():
         case = services.create_case(request.user, request.tenant, form.cleaned_data)
         messages.success(request, _("Draft saved. Upload the required documents, then submit."))
@@ -90,9 +93,7 @@ def case_edit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, case: DemandCase, **extra: Any) -> dict[str, Any]:
     user = request.user
-    actions = [
-        t for t in case.get_available_user_state_transitions(user) if t.name in services.SIMPLE_TRANSITIONS
-    ]
+    actions = [t for t in case.get_available_user_state_transitions(user) if t.name in services.SIMPLE_TRANSITIONS]
     analysis = NeedsAnalysis.objects.filter(case=case).select_related("analysed_by").first()
     can_decide = case.state == CaseState.QUALIFICATION and can(user, "cases.decide_qualification", case)
     context = {
@@ -115,7 +116,9 @@ def _detail_context(request: HttpRequest, case: DemandCase, **extra: Any) -> dic
         )
         if can_decide
         else None,
-        "missing": case.missing_for_submission() if case.state in (CaseState.DRAFT, CaseState.DOCUMENTS_REQUESTED) else [],
+        "missing": case.missing_for_submission()
+        if case.state in (CaseState.DRAFT, CaseState.DOCUMENTS_REQUESTED)
+        else [],
     }
     context.update(extra)
     return context
@@ -171,7 +174,9 @@ def qualification_decide(request: HttpRequest, tenant_slug: str, pk: int) -> Htt
         services.decide_qualification(case, request.user, **form.cleaned_data)
     except TransitionRefused as exc:
         return _refused(request, case, exc, decision_form=form)
-    messages.success(request, _("Decision recorded: the case is now “%(state)s”.") % {"state": case.get_state_display()})
+    messages.success(
+        request, _("Decision recorded: the case is now “%(state)s”.") % {"state": case.get_state_display()}
+    )
     return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
 
 
@@ -205,7 +210,9 @@ def document_download(request: HttpRequest, tenant_slug: str, pk: int, doc_pk: i
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=document.original_name, content_type=document.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

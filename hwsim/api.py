@@ -61,7 +61,8 @@ class PlatformPresetViewSet(LabAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
 @extend_schema_view(
     list=extend_schema(parameters=[TENANT_SLUG_PARAMETER]),
     create=extend_schema(
-        parameters=[TENANT_SLUG_PARAMETER], request=VerificationRequestCreateSerializer,
+        parameters=[TENANT_SLUG_PARAMETER],
+        request=VerificationRequestCreateSerializer,
         responses={201: VerificationRequestSerializer, 403: OpenApiResponse(description="Not allowed")},
     ),
     retrieve=extend_schema(parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER]),
@@ -93,8 +94,13 @@ class VerificationRequestViewSet(
         body.is_valid(raise_exception=True)
         data = body.validated_data
         vr = services.create_request(
-            request.user, title=data["title"], presets=data["platforms"], workloads=data["workloads"],
-            scenarios=data["scenarios"], seed=data["seed"], quick=data["quick"],
+            request.user,
+            title=data["title"],
+            presets=data["platforms"],
+            workloads=data["workloads"],
+            scenarios=data["scenarios"],
+            seed=data["seed"],
+            quick=data["quick"],
             requester_org=services.requester_organisation(request.user, request.tenant),
         )
         output = VerificationRequestSerializer(self.get_queryset().get(pk=vr.pk), context=self.get_serializer_context())
@@ -123,11 +129,15 @@ class VerificationRequestViewSet(
         job = queries.succeeded_job(vr)
         if job is None:
             raise TransitionRefused("The results are not available yet.", code="not_ready")
-        return Response(ResultsSerializer({"report_number": vr.report_number, "finished_at": job.finished_at,
-                                           "results": job.results}).data)
+        return Response(
+            ResultsSerializer(
+                {"report_number": vr.report_number, "finished_at": job.finished_at, "results": job.results}
+            ).data
+        )
 
     @extend_schema(
-        parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER], request=None,
+        parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER],
+        request=None,
         responses={200: JobStatusSerializer, 403: OpenApiResponse(description="Not allowed"), 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])

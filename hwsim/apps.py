@@ -15,8 +15,13 @@ class HwsimConfig(AppConfig):
     name = "hwsim"
     verbose_name = _("Verification lab")
     nav = (
-        NavEntry(_("Verification requests"), "hwsim:list", "hwsim.view_request_list",
-                 tenant_kinds=frozenset({TenantKind.VERIFICATION_LAB}), order=30),
+        NavEntry(
+            _("Verification requests"),
+            "hwsim:list",
+            "hwsim.view_request_list",
+            tenant_kinds=frozenset({TenantKind.VERIFICATION_LAB}),
+            order=30,
+        ),
     )
     tenant_urls = (("lab/", "hwsim.urls"),)
     api_urls = (("lab/", "hwsim.api_urls"),)

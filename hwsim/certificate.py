@@ -32,16 +32,28 @@ from pathlib import Path
 
 from hwsim.runner import HISTOGRAM_BINS
 
-__all__ = ["CertificateContext", "certificate_template_context", "render_certificate_html",
-           "render_certificate_pdf", "template_engine"]
+__all__ = [
+    "CertificateContext",
+    "certificate_template_context",
+    "render_certificate_html",
+    "render_certificate_pdf",
+    "template_engine",
+]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-COST_PARTS = (("raw_chips_usd", "裸晶", "Raw chips"), ("chip_defects_usd", "晶片缺陷", "Chip defects"),
-              ("raw_package_usd", "封裝材料", "Raw package"),
-              ("package_defects_usd", "封裝缺陷", "Package defects"),
-              ("wasted_kgd_usd", "報廢良裸晶", "Wasted KGD"))
-PACKAGE_NAMES = {"os": "有機基板 Organic substrate (OS)", "fo-chip-first": "扇出型 Fan-out, chip-first",
-                 "fo-chip-last": "扇出型 Fan-out, chip-last", "si": "矽中介層 Silicon interposer (2.5D)"}
+COST_PARTS = (
+    ("raw_chips_usd", "裸晶", "Raw chips"),
+    ("chip_defects_usd", "晶片缺陷", "Chip defects"),
+    ("raw_package_usd", "封裝材料", "Raw package"),
+    ("package_defects_usd", "封裝缺陷", "Package defects"),
+    ("wasted_kgd_usd", "報廢良裸晶", "Wasted KGD"),
+)
+PACKAGE_NAMES = {
+    "os": "有機基板 Organic substrate (OS)",
+    "fo-chip-first": "扇出型 Fan-out, chip-first",
+    "fo-chip-last": "扇出型 Fan-out, chip-last",
+    "si": "矽中介層 Silicon interposer (2.5D)",
+}
 
 
 @dataclass(frozen=True)
@@ -74,9 +86,15 @@ def template_engine():
     """The private Django template engine (dirs = ``hwsim/templates``; i18n, l10n, humanize loadable)."""
     from django.template import Engine
 
-    return Engine(dirs=[str(TEMPLATES_DIR)], app_dirs=False, libraries={
-        "i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n",
-        "humanize": "django.contrib.humanize.templatetags.humanize"})
+    return Engine(
+        dirs=[str(TEMPLATES_DIR)],
+        app_dirs=False,
+        libraries={
+            "i18n": "django.templatetags.i18n",
+            "l10n": "django.templatetags.l10n",
+            "humanize": "django.contrib.humanize.templatetags.humanize",
+        },
+    )
 
 
 def _digest(obj: object) -> str:
@@ -107,11 +125,21 @@ def _platform_row(p: dict) -> dict:
     c, a = p["config"], p["config"]["accelerator"]
     bw = "∞" if a["bandwidth_gbps"] is None else f"{a['bandwidth_gbps']:g}"
     link = "—" if c["chiplets"] == 1 else f"{c['link_bandwidth_gbps']:g} GB/s, {c['link_latency_ns']:g} ns"
-    return {"key": p["key"], "name": p["name"], "array": f"{a['rows']}×{a['cols']}", "dataflow": a["dataflow"].upper(),
-            "sram": f"{a['ifmap_sram_kib']}/{a['filter_sram_kib']}/{a['ofmap_sram_kib']}",
-            "clock": f"{a['clock_ghz']:g}", "bandwidth": bw, "word": a["word_size_bytes"], "chiplets": c["chiplets"],
-            "link": link, "node": c["node_nm"], "area": f"{c['chiplet_area_mm2']:g}",
-            "package": PACKAGE_NAMES.get(c["package"], c["package"])}
+    return {
+        "key": p["key"],
+        "name": p["name"],
+        "array": f"{a['rows']}×{a['cols']}",
+        "dataflow": a["dataflow"].upper(),
+        "sram": f"{a['ifmap_sram_kib']}/{a['filter_sram_kib']}/{a['ofmap_sram_kib']}",
+        "clock": f"{a['clock_ghz']:g}",
+        "bandwidth": bw,
+        "word": a["word_size_bytes"],
+        "chiplets": c["chiplets"],
+        "link": link,
+        "node": c["node_nm"],
+        "area": f"{c['chiplet_area_mm2']:g}",
+        "package": PACKAGE_NAMES.get(c["package"], c["package"]),
+    }
 
 
 def certificate_template_context(context: CertificateContext) -> dict:
@@ -126,49 +154,105 @@ def certificate_template_context(context: CertificateContext) -> dict:
             for r in w["scenarios"]:
                 runs_total += 1
                 runs_invalid += not r["valid"]
-                scenarios.append({
-                    "name": r["scenario"], "metric": r["metric"], "value": _value(r["value"], r["unit"]),
-                    "valid": r["valid"], "reasons": r["reasons"], "p50": _ms(r["percentiles_s"]["50"]),
-                    "p90": _ms(r["percentiles_s"]["90"]), "p99": _ms(r["percentiles_s"]["99"]),
-                    "queries": f"{r['query_count']:,}", "samples": f"{r['sample_count']:,}",
-                    "max_batch": r["max_batch"], "bound": _ms(r.get("latency_bound_s")),
-                    "bound_source": r.get("latency_bound_source", ""),
-                    "chart": _img(charts.get(f"latency:{p['key']}:{w['key']}:{r['scenario']}"),
-                                  f"{r['scenario']} latency distribution")})
+                scenarios.append(
+                    {
+                        "name": r["scenario"],
+                        "metric": r["metric"],
+                        "value": _value(r["value"], r["unit"]),
+                        "valid": r["valid"],
+                        "reasons": r["reasons"],
+                        "p50": _ms(r["percentiles_s"]["50"]),
+                        "p90": _ms(r["percentiles_s"]["90"]),
+                        "p99": _ms(r["percentiles_s"]["99"]),
+                        "queries": f"{r['query_count']:,}",
+                        "samples": f"{r['sample_count']:,}",
+                        "max_batch": r["max_batch"],
+                        "bound": _ms(r.get("latency_bound_s")),
+                        "bound_source": r.get("latency_bound_source", ""),
+                        "chart": _img(
+                            charts.get(f"latency:{p['key']}:{w['key']}:{r['scenario']}"),
+                            f"{r['scenario']} latency distribution",
+                        ),
+                    }
+                )
             net = w["network"]
-            basis = ("Offline samples/s per USD" if w["perf_per_usd_basis"] == "offline_samples_per_s"
-                     else "1/latency (1/s) per USD")
-            workloads.append({
-                "key": w["key"], "name": w["name"], "name_zh": w.get("name_zh_hant", ""), "batch": w["batch"],
-                "cycles": f"{net['cycles']:,}", "macs": f"{net['macs']:,}",
-                "utilization": f"{net['utilization'] * 100:.1f} %", "latency": _ms(net["latency_s"]),
-                "energy": f"{net['energy_j'] * 1e3:,.4g}", "layers": len(w["layers"]),
-                "perf_per_usd": f"{w['perf_per_usd']:,.4g}", "perf_basis": basis, "scenarios": scenarios,
-                "chart": _img(charts.get(f"layers:{p['key']}:{w['key']}"), "per-layer cycles")})
-        platforms.append({
-            "key": p["key"], "name": p["name"], "workloads": workloads,
-            "cost_parts": [{"zh": zh, "en": en, "usd": f"{cost['parts'][k]:,.2f}"} for k, zh, en in COST_PARTS],
-            "cost_total": f"{cost['total_cost_usd']:,.2f}", "die_yield": f"{cost['die_yield'] * 100:.2f} %",
-            "package_yield": f"{cost['package_yield'] * 100:.2f} %", "chip_count": cost["chip_count"]})
+            basis = (
+                "Offline samples/s per USD"
+                if w["perf_per_usd_basis"] == "offline_samples_per_s"
+                else "1/latency (1/s) per USD"
+            )
+            workloads.append(
+                {
+                    "key": w["key"],
+                    "name": w["name"],
+                    "name_zh": w.get("name_zh_hant", ""),
+                    "batch": w["batch"],
+                    "cycles": f"{net['cycles']:,}",
+                    "macs": f"{net['macs']:,}",
+                    "utilization": f"{net['utilization'] * 100:.1f} %",
+                    "latency": _ms(net["latency_s"]),
+                    "energy": f"{net['energy_j'] * 1e3:,.4g}",
+                    "layers": len(w["layers"]),
+                    "perf_per_usd": f"{w['perf_per_usd']:,.4g}",
+                    "perf_basis": basis,
+                    "scenarios": scenarios,
+                    "chart": _img(charts.get(f"layers:{p['key']}:{w['key']}"), "per-layer cycles"),
+                }
+            )
+        platforms.append(
+            {
+                "key": p["key"],
+                "name": p["name"],
+                "workloads": workloads,
+                "cost_parts": [{"zh": zh, "en": en, "usd": f"{cost['parts'][k]:,.2f}"} for k, zh, en in COST_PARTS],
+                "cost_total": f"{cost['total_cost_usd']:,.2f}",
+                "die_yield": f"{cost['die_yield'] * 100:.2f} %",
+                "package_yield": f"{cost['package_yield'] * 100:.2f} %",
+                "chip_count": cost["chip_count"],
+            }
+        )
     names = {p["key"]: p["name"] for p in results["platforms"]}
     wnames = {w["key"]: w["name"] for p in results["platforms"] for w in p["workloads"]}
-    summary = [{"platform": names[s["platform"]], "workload": wnames[s["workload"]], "scenario": s["scenario"],
-                "value": _value(s["value"], s["unit"]), "valid": s["valid"]} for s in results["summary"]]
+    summary = [
+        {
+            "platform": names[s["platform"]],
+            "workload": wnames[s["workload"]],
+            "scenario": s["scenario"],
+            "value": _value(s["value"], s["unit"]),
+            "valid": s["valid"],
+        }
+        for s in results["summary"]
+    ]
     first = results["platforms"][0]
     issued = context.issued_at
     return {
-        "c": context, "issued": issued.strftime("%Y-%m-%d %H:%M") + (issued.strftime(" UTC%z") if issued.tzinfo else ""),
+        "c": context,
+        "issued": issued.strftime("%Y-%m-%d %H:%M") + (issued.strftime(" UTC%z") if issued.tzinfo else ""),
         # W3C-DTF for the PDF metadata: a time needs a zone, so a naive datetime gives the date only
         "issued_w3c": issued.isoformat(timespec="seconds") if issued.tzinfo else issued.date().isoformat(),
         "platform_rows": [_platform_row(p) for p in results["platforms"]],
-        "workload_rows": [{"name": w["name"], "name_zh": w.get("name_zh_hant", ""), "batch": w["batch"],
-                           "params": ", ".join(f"{k}={v}" for k, v in sorted(w["params"].items())) or "—"}
-                          for w in first["workloads"]],
-        "scenarios": ", ".join(results["scenarios"]), "seed": results["seed"], "quick": results["quick"],
-        "spec_sha256": _digest(context.spec), "results_sha256": _digest(results),
-        "platforms": platforms, "summary": summary, "runs_total": runs_total, "runs_invalid": runs_invalid,
-        "all_valid": runs_invalid == 0, "cost_chart": _img(charts.get("cost"), "cost breakdown"),
-        "perf_chart": _img(charts.get("perf_per_usd"), "performance per dollar"), "histogram_bins": HISTOGRAM_BINS,
+        "workload_rows": [
+            {
+                "name": w["name"],
+                "name_zh": w.get("name_zh_hant", ""),
+                "batch": w["batch"],
+                "params": ", ".join(f"{k}={v}" for k, v in sorted(w["params"].items())) or "—",
+            }
+            for w in first["workloads"]
+        ],
+        "scenarios": ", ".join(results["scenarios"]),
+        "seed": results["seed"],
+        "quick": results["quick"],
+        "spec_sha256": _digest(context.spec),
+        "results_sha256": _digest(results),
+        "platforms": platforms,
+        "summary": summary,
+        "runs_total": runs_total,
+        "runs_invalid": runs_invalid,
+        "all_valid": runs_invalid == 0,
+        "cost_chart": _img(charts.get("cost"), "cost breakdown"),
+        "perf_chart": _img(charts.get("perf_per_usd"), "performance per dollar"),
+        "histogram_bins": HISTOGRAM_BINS,
     }
 
 

@@ -102,7 +102,7 @@ def _to_svg(fig: Figure, key: str, title: str) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     prefix = "c-" + re.sub(r"[^A-Za-z0-9_-]", "-", key) + "-"
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
@@ -132,8 +132,9 @@ def _layers_chart(key: str, platform: dict, workload: dict, lab: dict) -> str:
     if len(layers) <= 30:
         ax.set_xticks(xs, [layer["name"] for layer in layers], rotation=90, fontsize=6)
     ax2 = ax.twinx()
-    ax2.plot(xs, util, color=COLOURS[1], linewidth=1.2, marker="." if len(layers) <= 60 else None,
-             label=lab["utilization"])
+    ax2.plot(
+        xs, util, color=COLOURS[1], linewidth=1.2, marker="." if len(layers) <= 60 else None, label=lab["utilization"]
+    )
     ax2.set_ylim(0, 105)
     ax2.set_ylabel(lab["utilization"])
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
@@ -145,23 +146,26 @@ def _layers_chart(key: str, platform: dict, workload: dict, lab: dict) -> str:
 
 def _latency_chart(key: str, platform: dict, workload: dict, run: dict, lab: dict) -> str:
     verdict = lab["valid"] if run["valid"] else lab["invalid"]
-    title = _fmt(lab["latency_title"], platform=platform["name"], workload=workload["name"],
-                 scenario=run["scenario"]) + f" [{verdict}]"
+    title = (
+        _fmt(lab["latency_title"], platform=platform["name"], workload=workload["name"], scenario=run["scenario"])
+        + f" [{verdict}]"
+    )
     hist = run["latency_histogram"]
     edges = [e * 1e3 for e in hist["edges_s"]]
     fig = Figure(figsize=(7.5, 2.8))
     ax = fig.subplots()
     ax.stairs(hist["counts"], edges, fill=True, color=COLOURS[5], alpha=0.85)
     right = edges[-1]
-    marks = [("p50", run["percentiles_s"]["50"], COLOURS[2], ":"),
-             ("p90", run["percentiles_s"]["90"], COLOURS[4], "--"),
-             ("p99", run["percentiles_s"]["99"], COLOURS[3], "-.")]
+    marks = [
+        ("p50", run["percentiles_s"]["50"], COLOURS[2], ":"),
+        ("p90", run["percentiles_s"]["90"], COLOURS[4], "--"),
+        ("p99", run["percentiles_s"]["99"], COLOURS[3], "-."),
+    ]
     if run.get("latency_bound_s") is not None:
         marks.append((lab["bound"], run["latency_bound_s"], "#c00000", "-"))
         right = max(right, run["latency_bound_s"] * 1e3)
     for name, value_s, colour, style in marks:
-        ax.axvline(value_s * 1e3, color=colour, linestyle=style, linewidth=1.1,
-                   label=f"{name} {value_s * 1e3:.4g} ms")
+        ax.axvline(value_s * 1e3, color=colour, linestyle=style, linewidth=1.1, label=f"{name} {value_s * 1e3:.4g} ms")
     ax.set_xlim(0, right * (1.25 if len(hist["counts"]) == 1 else 1.05))
     ax.set_xlabel(lab["latency_ms"])
     ax.set_ylabel(lab["count"])
@@ -183,8 +187,7 @@ def _cost_chart(results: dict, lab: dict) -> str:
         ax.bar(xs, values, bottom=bottom, color=COLOURS[i], width=0.55, label=lab[part])
         bottom = [b + v for b, v in zip(bottom, values)]
     for x, total in zip(xs, bottom):
-        ax.annotate(f"{total:,.2f}", (x, total), xytext=(0, 3), textcoords="offset points", ha="center",
-                    fontsize=8)
+        ax.annotate(f"{total:,.2f}", (x, total), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
     ax.set_xticks(xs, names)
     ax.set_ylabel(lab["usd"])
     ax.set_ylim(0, max(bottom) * 1.15)
@@ -206,8 +209,9 @@ def _perf_chart(results: dict, lab: dict) -> str:
     for i, p in enumerate(platforms):
         by_key = {w["key"]: w["perf_per_usd"] for w in p["workloads"]}
         xs = [j + (i - (len(platforms) - 1) / 2) * width for j in range(len(workloads))]
-        bars = ax.bar(xs, [by_key[k] for k, _ in workloads], width=width * 0.95, color=COLOURS[i % len(COLOURS)],
-                      label=p["name"])
+        bars = ax.bar(
+            xs, [by_key[k] for k, _ in workloads], width=width * 0.95, color=COLOURS[i % len(COLOURS)], label=p["name"]
+        )
         ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
     ax.set_xticks(range(len(workloads)), [name.split(" (")[0] for _, name in workloads])
     ax.set_ylabel(lab.get(f"perf_{basis}", basis))

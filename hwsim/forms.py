@@ -37,21 +37,31 @@ class VerificationRequestForm(BootstrapFormMixin, forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     platforms = forms.ModelMultipleChoiceField(
-        label=_("Platforms"), queryset=PlatformPreset.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Platforms"),
+        queryset=PlatformPreset.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more platforms from the lab's library."),
     )
-    workload_keys = forms.MultipleChoiceField(label=_("Workloads"), choices=workload_choices, widget=forms.CheckboxSelectMultiple)
+    workload_keys = forms.MultipleChoiceField(
+        label=_("Workloads"), choices=workload_choices, widget=forms.CheckboxSelectMultiple
+    )
     scenarios = forms.MultipleChoiceField(
-        label=_("Scenarios"), choices=Scenario.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Scenarios"),
+        choices=Scenario.choices,
+        widget=forms.CheckboxSelectMultiple,
         initial=[Scenario.SINGLE_STREAM, Scenario.OFFLINE],
     )
     quick = forms.BooleanField(
-        label=_("Quick preview"), required=False, initial=True,
+        label=_("Quick preview"),
+        required=False,
+        initial=True,
         help_text=_("Shortened runs that finish in seconds; the results are indicative only (not MLPerf-valid)."),
     )
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=2026)
     requester_org = forms.ModelChoiceField(
-        label=_("On behalf of"), queryset=Organization.objects.none(), required=False,
+        label=_("On behalf of"),
+        queryset=Organization.objects.none(),
+        required=False,
         help_text=_("The organisation whose applicants may see the request and download its certificate."),
     )
 
@@ -85,7 +95,9 @@ class VerificationRequestForm(BootstrapFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         keys = data.get("workload_keys") or []
-        data["workloads"] = [{"key": key, "batch": data.get(batch_field_name(key)) or 1} for key in BUILTIN_WORKLOADS if key in keys]
+        data["workloads"] = [
+            {"key": key, "batch": data.get(batch_field_name(key)) or 1} for key in BUILTIN_WORKLOADS if key in keys
+        ]
         if not self.errors and data.get("platforms"):
             spec = {
                 "seed": data["seed"],

@@ -58,8 +58,12 @@ class PlatformPreset(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     accelerator = models.JSONField(_("accelerator"), validators=[validate_accelerator])
-    chiplets = models.PositiveSmallIntegerField(_("chiplets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(64)])
-    link_bandwidth_gbps = models.FloatField(_("D2D link bandwidth (GB/s)"), default=64.0, validators=[MinValueValidator(0.001)])
+    chiplets = models.PositiveSmallIntegerField(
+        _("chiplets"), default=1, validators=[MinValueValidator(1), MaxValueValidator(64)]
+    )
+    link_bandwidth_gbps = models.FloatField(
+        _("D2D link bandwidth (GB/s)"), default=64.0, validators=[MinValueValidator(0.001)]
+    )
     link_latency_ns = models.FloatField(_("D2D link latency (ns)"), default=10.0, validators=[MinValueValidator(0.0)])
     node_nm = models.PositiveSmallIntegerField(_("process node (nm)"), choices=[(n, f"{n} nm") for n in KNOWN_NODES])
     chiplet_area_mm2 = models.FloatField(_("chiplet area (mm²)"), validators=[MinValueValidator(0.01)])
@@ -102,12 +106,20 @@ class VerificationRequest(TenantOwnedModel):
     """
 
     title = models.CharField(_("title"), max_length=200)
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requester"))
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requester")
+    )
     requester_org = models.ForeignKey(
-        "platform_site.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "platform_site.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("requesting organisation"),
     )
-    platforms = models.ManyToManyField(PlatformPreset, through="RequestPlatform", related_name="+", verbose_name=_("platforms"))
+    platforms = models.ManyToManyField(
+        PlatformPreset, through="RequestPlatform", related_name="+", verbose_name=_("platforms")
+    )
     workloads = models.JSONField(_("workloads"), default=list)
     scenarios = models.JSONField(_("scenarios"), default=list)
     seed = models.PositiveIntegerField(_("random seed"), default=2026)
@@ -122,7 +134,9 @@ class VerificationRequest(TenantOwnedModel):
         indexes = [models.Index(fields=["tenant", "-created_at", "-id"], name="hwsim_request_list_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "report_number"], condition=~models.Q(report_number=""), name="hwsim_request_unique_report"
+                fields=["tenant", "report_number"],
+                condition=~models.Q(report_number=""),
+                name="hwsim_request_unique_report",
             ),
         ]
 
@@ -169,7 +183,9 @@ class VerificationJob(StateMachineMixin, TenantOwnedModel):
     request = models.ForeignKey(VerificationRequest, on_delete=models.CASCADE, related_name="jobs")
     state = FSMField(_("status"), default=S.QUEUED, choices=S.choices, protected=True, db_index=True)
     spec = models.JSONField(default=dict, editable=False)
-    progress = models.FloatField(_("progress"), default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    progress = models.FloatField(
+        _("progress"), default=0.0, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
     message = models.CharField(_("message"), max_length=200, blank=True)
     results = models.JSONField(null=True, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
@@ -198,27 +214,43 @@ class VerificationJob(StateMachineMixin, TenantOwnedModel):
         return max(0, min(100, round(self.progress * 100)))
 
     # ---- transitions (named after the action; the worker's are system-only) -----------------------------
-    @transition(field=state, source=S.QUEUED, target=S.RUNNING, custom={"label": _("Simulation started")}, permission=SYSTEM)
+    @transition(
+        field=state, source=S.QUEUED, target=S.RUNNING, custom={"label": _("Simulation started")}, permission=SYSTEM
+    )
     def start(self, *, by: Any, comment: str = "") -> None:
         """A worker picked the job up (first delivery)."""
         self.attempt += 1
         self.started_at = self.heartbeat_at = timezone.now()
         self.progress, self.message, self.error = 0.0, "", ""
 
-    @transition(field=state, source=S.RUNNING, target=S.QUEUED, custom={"label": _("Requeued after a lost worker")}, permission=SYSTEM)
+    @transition(
+        field=state,
+        source=S.RUNNING,
+        target=S.QUEUED,
+        custom={"label": _("Requeued after a lost worker")},
+        permission=SYSTEM,
+    )
     def requeue(self, *, by: Any, comment: str = "") -> None:
         """The sweeper found the running attempt's heartbeat stale (its worker was lost): queue a new attempt."""
         self.heartbeat_at = None
         self.progress, self.message = 0.0, ""
 
-    @transition(field=state, source=S.RUNNING, target=S.SUCCEEDED, custom={"label": _("Simulation finished")}, permission=SYSTEM)
+    @transition(
+        field=state, source=S.RUNNING, target=S.SUCCEEDED, custom={"label": _("Simulation finished")}, permission=SYSTEM
+    )
     def succeed(self, *, by: Any, comment: str = "", results: dict[str, Any]) -> None:
         """The run finished: keep its results (same save as the state change)."""
         self.results = results
         self.progress, self.message = 1.0, ""
         self.finished_at = timezone.now()
 
-    @transition(field=state, source=[S.QUEUED, S.RUNNING], target=S.FAILED, custom={"label": _("Simulation failed")}, permission=SYSTEM)
+    @transition(
+        field=state,
+        source=[S.QUEUED, S.RUNNING],
+        target=S.FAILED,
+        custom={"label": _("Simulation failed")},
+        permission=SYSTEM,
+    )
     def fail(self, *, by: Any, comment: str = "", error: str) -> None:
         """The run raised (bad spec, time limit): record the error text."""
         self.error = error

@@ -83,8 +83,9 @@ from __future__ import annotations
 import bisect
 import random
 import re
+from collections.abc import Callable
 from dataclasses import fields
-from typing import Any, Callable
+from typing import Any
 
 from hwsim.engine import SIMULATOR_VERSION
 from hwsim.engine import loadgen as lg
@@ -94,15 +95,24 @@ from hwsim.engine.platform import NetworkResult, Platform, simulate_network
 from hwsim.engine.topology import parse_conv_csv, parse_gemm_csv
 from hwsim.engine.workloads import BUILTIN_WORKLOADS, builtin_topology_text
 
-__all__ = ["ACCELERATOR_KEYS", "HISTOGRAM_BINS", "MAX_BATCH", "QUICK_SETTINGS", "run_verification",
-           "validate_spec"]
+__all__ = ["ACCELERATOR_KEYS", "HISTOGRAM_BINS", "MAX_BATCH", "QUICK_SETTINGS", "run_verification", "validate_spec"]
 
 ProgressFn = Callable[[float, str], None]
 
 ACCELERATOR_KEYS: tuple[str, ...] = tuple(f.name for f in fields(AcceleratorConfig))
 TOP_KEYS = ("seed", "quick", "platforms", "workloads", "scenarios")
-PLATFORM_KEYS = ("key", "name", "accelerator", "chiplets", "link_bandwidth_gbps", "link_latency_ns",
-                 "link_energy_pj_per_byte", "node_nm", "chiplet_area_mm2", "package")
+PLATFORM_KEYS = (
+    "key",
+    "name",
+    "accelerator",
+    "chiplets",
+    "link_bandwidth_gbps",
+    "link_latency_ns",
+    "link_energy_pj_per_byte",
+    "node_nm",
+    "chiplet_area_mm2",
+    "package",
+)
 WORKLOAD_KEYS = ("key", "batch", "params", "latency_bound_s")
 MAX_BATCH = 1024
 HISTOGRAM_BINS = 40
@@ -137,8 +147,13 @@ def _int(value: Any, where: str, lo: int = 1, hi: int | None = None) -> int:
 
 
 def _positive(value: Any, where: str, allow_zero: bool = False) -> float:
-    ok = not isinstance(value, bool) and isinstance(value, (int, float)) and value == value \
-        and value not in (float("inf"), float("-inf")) and (value >= 0 if allow_zero else value > 0)
+    ok = (
+        not isinstance(value, bool)
+        and isinstance(value, (int, float))
+        and value == value
+        and value not in (float("inf"), float("-inf"))
+        and (value >= 0 if allow_zero else value > 0)
+    )
     if not ok:
         raise ValueError(f"{where}: must be a {'non-negative' if allow_zero else 'positive'} number, got {value!r}")
     return float(value)
@@ -192,8 +207,9 @@ def validate_spec(spec: Any) -> dict:
             norm["chiplets"] = _int(p.get("chiplets", 1), f"{where}.chiplets", 1, 64)
             norm["link_bandwidth_gbps"] = _positive(p.get("link_bandwidth_gbps", 64.0), f"{where}.link_bandwidth_gbps")
             norm["link_latency_ns"] = _positive(p.get("link_latency_ns", 10.0), f"{where}.link_latency_ns", True)
-            norm["link_energy_pj_per_byte"] = _positive(p.get("link_energy_pj_per_byte", 4.0),
-                                                        f"{where}.link_energy_pj_per_byte", True)
+            norm["link_energy_pj_per_byte"] = _positive(
+                p.get("link_energy_pj_per_byte", 4.0), f"{where}.link_energy_pj_per_byte", True
+            )
             norm["node_nm"] = _int(p["node_nm"], f"{where}.node_nm")
             norm["chiplet_area_mm2"] = _positive(p["chiplet_area_mm2"], f"{where}.chiplet_area_mm2")
             norm["package"] = p.get("package", "os")
@@ -216,8 +232,11 @@ def validate_spec(spec: Any) -> dict:
         if not isinstance(params, dict):
             raise ValueError(f"{where}.params: must be an object, got {params!r}")
         _layers(w["key"], params, where)
-        norm = {"key": w["key"], "batch": _int(w.get("batch", 1), f"{where}.batch", 1, MAX_BATCH),
-                "params": dict(params)}
+        norm = {
+            "key": w["key"],
+            "batch": _int(w.get("batch", 1), f"{where}.batch", 1, MAX_BATCH),
+            "params": dict(params),
+        }
         if w.get("latency_bound_s") is not None:
             norm["latency_bound_s"] = _positive(w["latency_bound_s"], f"{where}.latency_bound_s")
         if any(q["key"] == norm["key"] for q in workloads):
@@ -231,8 +250,7 @@ def validate_spec(spec: Any) -> dict:
             raise ValueError(f"spec.scenarios: unknown scenario {s!r}; known: {', '.join(lg.SCENARIOS)}")
     if len(set(scenarios)) != len(scenarios):
         raise ValueError("spec.scenarios: duplicate scenario")
-    return {"seed": seed, "quick": quick, "platforms": platforms, "workloads": workloads,
-            "scenarios": list(scenarios)}
+    return {"seed": seed, "quick": quick, "platforms": platforms, "workloads": workloads, "scenarios": list(scenarios)}
 
 
 # ------------------------------------------------------------------------------------- simulation
@@ -272,12 +290,15 @@ def _histogram(sorted_ns, weight: int = 1, bins: int = HISTOGRAM_BINS) -> dict:
     bins = max(1, min(bins, hi - lo))
     edges = [lo + (hi - lo) * i / bins for i in range(bins + 1)]
     cuts = [0] + [bisect.bisect_left(sorted_ns, e) for e in edges[1:-1]] + [n]
-    return {"edges_s": [e / lg.NS_PER_S for e in edges],
-            "counts": [(cuts[i + 1] - cuts[i]) * weight for i in range(bins)]}
+    return {
+        "edges_s": [e / lg.NS_PER_S for e in edges],
+        "counts": [(cuts[i + 1] - cuts[i]) * weight for i in range(bins)],
+    }
 
 
-def server_latencies_ns(device: _NetworkDevice, query_count: int, target_qps: float, seed: int,
-                        max_batch: int) -> list[int]:
+def server_latencies_ns(
+    device: _NetworkDevice, query_count: int, target_qps: float, seed: int, max_batch: int
+) -> list[int]:
     """Per-query latencies (ns, ascending) of ``run_server`` at ``target_qps``, recomputed (same arrivals)."""
     rng = random.Random(seed)
     scale = lg.NS_PER_S / target_qps
@@ -308,8 +329,10 @@ def _server_bound(workload: dict) -> tuple[float, str]:
     bench = BUILTIN_WORKLOADS[workload["key"]].mlperf_benchmark
     if bench is not None:
         return lg.SERVER_LATENCY_BOUND_S[bench], f"MLPerf {bench} Server p99 bound"
-    return (lg.SERVER_LATENCY_BOUND_S["resnet50"],
-            f"MLPerf resnet50 Server p99 bound, applied by analogy ({workload['key']} has no MLPerf benchmark)")
+    return (
+        lg.SERVER_LATENCY_BOUND_S["resnet50"],
+        f"MLPerf resnet50 Server p99 bound, applied by analogy ({workload['key']} has no MLPerf benchmark)",
+    )
 
 
 def _run_scenario(name: str, dev: _NetworkDevice, workload: dict, seed: int, quick: bool) -> dict:
@@ -338,25 +361,42 @@ def _run_scenario(name: str, dev: _NetworkDevice, workload: dict, seed: int, qui
         r = search.result
         if r is None:
             lowest = min(q for q, _ in search.trials)
-            r = lg.run_server(dev, target_qps=lowest, latency_bound_s=bound, seed=seed, max_batch=max_batch,
-                              **settings)
+            r = lg.run_server(dev, target_qps=lowest, latency_bound_s=bound, seed=seed, max_batch=max_batch, **settings)
             r.reasons.insert(0, f"no target QPS meets the {bound * 1e3:g} ms p99 bound")
             r.valid = False
         hist = _histogram(server_latencies_ns(dev, r.query_count, r.target_qps, seed, max_batch))
-        extra = {"latency_bound_s": bound, "latency_bound_source": source, "target_qps": r.target_qps,
-                 "search_trials": len(search.trials)}
+        extra = {
+            "latency_bound_s": bound,
+            "latency_bound_source": source,
+            "target_qps": r.target_qps,
+            "search_trials": len(search.trials),
+        }
     reasons = list(r.reasons)
     if quick:
         count = settings.get("min_query_count", settings.get("min_sample_count"))
         noun = "samples" if name == "Offline" else "queries"
-        reasons.append(f"quick run, not MLPerf-compliant: at least {count} {noun} and no minimum duration "
-                       f"instead of the rules' {lg.MIN_DURATION_S:g} s minimum duration")
-    out = {"scenario": name, "metric": r.metric_name, "value": r.metric_value, "unit": r.metric_unit,
-           "valid": r.valid and not quick, "reasons": reasons, "percentiles_s": dict(r.percentiles),
-           "mean_latency_s": r.mean_latency_s, "min_latency_s": r.min_latency_s,
-           "max_latency_s": r.max_latency_s, "qps": r.qps, "query_count": r.query_count,
-           "sample_count": r.sample_count, "duration_s": r.duration_s, "max_batch": max_batch,
-           "settings": dict(r.settings)}
+        reasons.append(
+            f"quick run, not MLPerf-compliant: at least {count} {noun} and no minimum duration "
+            f"instead of the rules' {lg.MIN_DURATION_S:g} s minimum duration"
+        )
+    out = {
+        "scenario": name,
+        "metric": r.metric_name,
+        "value": r.metric_value,
+        "unit": r.metric_unit,
+        "valid": r.valid and not quick,
+        "reasons": reasons,
+        "percentiles_s": dict(r.percentiles),
+        "mean_latency_s": r.mean_latency_s,
+        "min_latency_s": r.min_latency_s,
+        "max_latency_s": r.max_latency_s,
+        "qps": r.qps,
+        "query_count": r.query_count,
+        "sample_count": r.sample_count,
+        "duration_s": r.duration_s,
+        "max_batch": max_batch,
+        "settings": dict(r.settings),
+    }
     out.update(extra)
     out["latency_histogram"] = hist
     return out
@@ -386,12 +426,22 @@ def run_verification(spec: dict, progress: ProgressFn | None = None) -> dict:
         progress(0.0, "starting")
     platforms_out, summary = [], []
     for p in norm["platforms"]:
-        platform = Platform(AcceleratorConfig(**p["accelerator"]), p["chiplets"], p["link_bandwidth_gbps"],
-                            p["link_latency_ns"], p["link_energy_pj_per_byte"])
+        platform = Platform(
+            AcceleratorConfig(**p["accelerator"]),
+            p["chiplets"],
+            p["link_bandwidth_gbps"],
+            p["link_latency_ns"],
+            p["link_energy_pj_per_byte"],
+        )
         pc = _package_cost(p)
-        cost = {"package": pc.package, "chip_count": pc.chip_count, "die_yield": pc.dies[0].die_yield,
-                "package_yield": pc.package_yield, "total_cost_usd": pc.total_cost_usd,
-                "parts": pc.parts.as_dict()}
+        cost = {
+            "package": pc.package,
+            "chip_count": pc.chip_count,
+            "die_yield": pc.dies[0].die_yield,
+            "package_yield": pc.package_yield,
+            "total_cost_usd": pc.total_cost_usd,
+            "parts": pc.parts.as_dict(),
+        }
         step(f"{p['name']}: package cost")
         workloads_out = []
         for w in norm["workloads"]:
@@ -402,29 +452,70 @@ def run_verification(spec: dict, progress: ProgressFn | None = None) -> dict:
             runs = []
             for s in scenarios:
                 runs.append(_run_scenario(s, dev, w, seed, quick))
-                summary.append({"platform": p["key"], "workload": w["key"], "scenario": s,
-                                "metric": runs[-1]["metric"], "value": runs[-1]["value"],
-                                "unit": runs[-1]["unit"], "valid": runs[-1]["valid"]})
+                summary.append(
+                    {
+                        "platform": p["key"],
+                        "workload": w["key"],
+                        "scenario": s,
+                        "metric": runs[-1]["metric"],
+                        "value": runs[-1]["value"],
+                        "unit": runs[-1]["unit"],
+                        "valid": runs[-1]["valid"],
+                    }
+                )
                 step(f"{p['name']} · {info.name_en} · {s}")
             offline = next((r for r in runs if r["scenario"] == "Offline"), None)
             if offline is not None:
                 perf, basis = offline["value"], "offline_samples_per_s"
             else:
                 perf, basis = 1.0 / dev.service_time_s(1), "inverse_latency_per_s"
-            workloads_out.append({
-                "key": w["key"], "name": info.name_en, "name_zh_hant": info.name_zh_hant, "batch": w["batch"],
-                "params": w["params"],
-                "network": {"cycles": net.cycles, "macs": net.macs, "utilization": net.utilization,
-                            "latency_s": net.latency_s, "energy_j": net.energy_j,
-                            "compute_cycles": net.compute_cycles, "stall_cycles": net.stall_cycles,
-                            "dram_bytes": net.dram_bytes, "link_bytes": net.link_bytes},
-                "layers": [{"name": lr.name, "cycles": lr.cycles, "macs": lr.macs, "utilization": lr.utilization,
-                            "latency_s": lr.latency_s} for lr in net.layers],
-                "scenarios": runs,
-                "perf_per_usd": perf / pc.total_cost_usd, "perf_per_usd_basis": basis,
-            })
-        platforms_out.append({"key": p["key"], "name": p["name"], "config": {k: v for k, v in p.items()
-                                                                             if k not in ("key", "name")},
-                              "cost": cost, "workloads": workloads_out})
-    return {"simulator_version": SIMULATOR_VERSION, "seed": seed, "quick": quick, "scenarios": scenarios,
-            "platforms": platforms_out, "summary": summary}
+            workloads_out.append(
+                {
+                    "key": w["key"],
+                    "name": info.name_en,
+                    "name_zh_hant": info.name_zh_hant,
+                    "batch": w["batch"],
+                    "params": w["params"],
+                    "network": {
+                        "cycles": net.cycles,
+                        "macs": net.macs,
+                        "utilization": net.utilization,
+                        "latency_s": net.latency_s,
+                        "energy_j": net.energy_j,
+                        "compute_cycles": net.compute_cycles,
+                        "stall_cycles": net.stall_cycles,
+                        "dram_bytes": net.dram_bytes,
+                        "link_bytes": net.link_bytes,
+                    },
+                    "layers": [
+                        {
+                            "name": lr.name,
+                            "cycles": lr.cycles,
+                            "macs": lr.macs,
+                            "utilization": lr.utilization,
+                            "latency_s": lr.latency_s,
+                        }
+                        for lr in net.layers
+                    ],
+                    "scenarios": runs,
+                    "perf_per_usd": perf / pc.total_cost_usd,
+                    "perf_per_usd_basis": basis,
+                }
+            )
+        platforms_out.append(
+            {
+                "key": p["key"],
+                "name": p["name"],
+                "config": {k: v for k, v in p.items() if k not in ("key", "name")},
+                "cost": cost,
+                "workloads": workloads_out,
+            }
+        )
+    return {
+        "simulator_version": SIMULATOR_VERSION,
+        "seed": seed,
+        "quick": quick,
+        "scenarios": scenarios,
+        "platforms": platforms_out,
+        "summary": summary,
+    }

@@ -14,8 +14,11 @@ from hwsim.forms import MAX_PLATFORMS
 from hwsim.models import PlatformPreset, VerificationJob, VerificationRequest
 from hwsim.runner import MAX_BATCH, validate_spec
 
-
-_STATE_SCHEMA = {"type": "string", "enum": list(JobState.values), "description": "queued, running, then succeeded, failed or cancelled"}
+_STATE_SCHEMA = {
+    "type": "string",
+    "enum": list(JobState.values),
+    "description": "queued, running, then succeeded, failed or cancelled",
+}
 
 
 @extend_schema_field(_STATE_SCHEMA, component_name="JobState")
@@ -26,14 +29,24 @@ class JobStateField(serializers.ChoiceField):
         super().__init__(choices=JobState.choices, **kwargs)
 
 
-
 class PlatformPresetSerializer(serializers.ModelSerializer):
     """A platform of the lab's library. Units: GB/s, ns, nm, mm²."""
 
     class Meta:
         model = PlatformPreset
-        fields = ["id", "key", "name", "description", "accelerator", "chiplets", "link_bandwidth_gbps",
-                  "link_latency_ns", "node_nm", "chiplet_area_mm2", "package"]
+        fields = [
+            "id",
+            "key",
+            "name",
+            "description",
+            "accelerator",
+            "chiplets",
+            "link_bandwidth_gbps",
+            "link_latency_ns",
+            "node_nm",
+            "chiplet_area_mm2",
+            "package",
+        ]
         read_only_fields = fields
 
 
@@ -65,8 +78,21 @@ class VerificationRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VerificationRequest
-        fields = ["id", "title", "report_number", "requester", "requester_org", "platforms", "workloads",
-                  "scenarios", "seed", "quick", "state", "progress", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "report_number",
+            "requester",
+            "requester_org",
+            "platforms",
+            "workloads",
+            "scenarios",
+            "seed",
+            "quick",
+            "state",
+            "progress",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_requester(self, obj: VerificationRequest) -> str:
@@ -83,7 +109,9 @@ class VerificationRequestCreateSerializer(serializers.Serializer):
     """
 
     title = serializers.CharField(max_length=200)
-    platforms = serializers.ListField(child=serializers.SlugField(max_length=64), min_length=1, max_length=MAX_PLATFORMS)
+    platforms = serializers.ListField(
+        child=serializers.SlugField(max_length=64), min_length=1, max_length=MAX_PLATFORMS
+    )
     workloads = WorkloadSerializer(many=True, allow_empty=False)
     scenarios = serializers.ListField(child=serializers.ChoiceField(choices=Scenario.choices), min_length=1)
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, default=2026)
@@ -107,12 +135,19 @@ class VerificationRequestCreateSerializer(serializers.Serializer):
         return list(dict.fromkeys(scenarios))
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        spec = {"seed": data["seed"], "quick": data["quick"], "platforms": [p.to_spec() for p in data["platforms"]],
-                "workloads": [dict(w, params={}) for w in data["workloads"]], "scenarios": data["scenarios"]}
+        spec = {
+            "seed": data["seed"],
+            "quick": data["quick"],
+            "platforms": [p.to_spec() for p in data["platforms"]],
+            "workloads": [dict(w, params={}) for w in data["workloads"]],
+            "scenarios": data["scenarios"],
+        }
         try:
             validate_spec(spec)
         except ValueError as exc:
-            raise serializers.ValidationError(_("The simulator cannot run this request: %(reason)s") % {"reason": exc}) from exc
+            raise serializers.ValidationError(
+                _("The simulator cannot run this request: %(reason)s") % {"reason": exc}
+            ) from exc
         return data
 
 

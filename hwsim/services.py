@@ -204,8 +204,9 @@ class _Heartbeat:
         self.job_id, self.attempt, self.interval_s = job_id, attempt, interval_s
         self._stop = threading.Event()
         context = contextvars.copy_context()
-        self._thread = threading.Thread(target=context.run, args=(self._loop,), daemon=True,
-                                        name=f"hwsim-heartbeat-{job_id}")
+        self._thread = threading.Thread(
+            target=context.run, args=(self._loop,), daemon=True, name=f"hwsim-heartbeat-{job_id}"
+        )
 
     def __enter__(self) -> _Heartbeat:
         self._thread.start()
@@ -317,8 +318,13 @@ def requeue_if_stale(job_id: int, stale_s: float | None = None) -> str | None:
         seen = timezone.localtime(job.heartbeat_at or job.started_at) if (job.heartbeat_at or job.started_at) else None
         comment = f"attempt {job.attempt}: no heartbeat since {seen:%Y-%m-%d %H:%M:%S %Z}" if seen else ""
         if job.attempt >= MAX_ATTEMPTS:
-            run_transition(job, "fail", SYSTEM, comment=comment,
-                           error=_("The worker was lost %(n)d times; giving up.") % {"n": job.attempt})
+            run_transition(
+                job,
+                "fail",
+                SYSTEM,
+                comment=comment,
+                error=_("The worker was lost %(n)d times; giving up.") % {"n": job.attempt},
+            )
             return "fail"
         run_transition(job, "requeue", SYSTEM, comment=comment)
         enqueue_on_commit(tasks.run_verification_job, tenant_id=job.tenant_id, job_id=job.pk)

@@ -25,8 +25,8 @@ from hwsim.charts import all_charts
 from hwsim.enums import JobState
 from hwsim.forms import VerificationRequestForm
 from hwsim.models import RequestPlatform, VerificationJob, VerificationRequest
-from platform_site.enums import TenantKind
 from platform_site.activity import history
+from platform_site.enums import TenantKind
 from platform_site.pagination import paginate
 from platform_site.rules import can
 from platform_site.transitions import TransitionRefused
@@ -66,8 +66,12 @@ def request_list(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     return render(
         request,
         "hwsim/request_list.html",
-        {"page": paginate(request, qs), "states": JobState.choices, "state": state,
-         "can_create": can(request.user, "hwsim.create_request")},
+        {
+            "page": paginate(request, qs),
+            "states": JobState.choices,
+            "state": state,
+            "can_create": can(request.user, "hwsim.create_request"),
+        },
     )
 
 
@@ -125,7 +129,9 @@ def job_status(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
 
 def _refused(http_request: HttpRequest, vr: VerificationRequest, message: str) -> HttpResponse:
     """Re-render the request as it is now with the refusal explained; HTTP 409 Conflict."""
-    return render(http_request, "hwsim/request_detail.html", _detail_context(http_request, vr, error=message), status=409)
+    return render(
+        http_request, "hwsim/request_detail.html", _detail_context(http_request, vr, error=message), status=409
+    )
 
 
 @require_POST
@@ -173,8 +179,13 @@ def request_results(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResp
     if job is None:
         messages.info(request, _("The results are not available yet."))
         return redirect("hwsim:detail", tenant_slug=tenant_slug, pk=vr.pk)
-    context = {"vr": vr, "job": job, "results": job.results, "charts": charts_for(job),
-               "can_download": can(request.user, "hwsim.download_certificate", vr)}
+    context = {
+        "vr": vr,
+        "job": job,
+        "results": job.results,
+        "charts": charts_for(job),
+        "can_download": can(request.user, "hwsim.download_certificate", vr),
+    }
     return render(request, "hwsim/results.html", context)
 
 

@@ -54,8 +54,18 @@ class ActivityLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActivityLog
-        fields = ["action", "action_label", "field_name", "source_state", "target_state", "by", "by_system", "at",
-                  "comment", "data"]
+        fields = [
+            "action",
+            "action_label",
+            "field_name",
+            "source_state",
+            "target_state",
+            "by",
+            "by_system",
+            "at",
+            "comment",
+            "data",
+        ]
         read_only_fields = fields
 
     def get_by(self, obj: ActivityLog) -> str | None:

@@ -32,7 +32,9 @@ class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
     """Organisation (with 統一編號 for companies) + the person registering it."""
 
     org_name = forms.CharField(label=_("Organisation name"), max_length=200)
-    org_kind = forms.ChoiceField(label=_("Organisation type"), choices=OrganizationKind.choices, initial=OrganizationKind.COMPANY)
+    org_kind = forms.ChoiceField(
+        label=_("Organisation type"), choices=OrganizationKind.choices, initial=OrganizationKind.COMPANY
+    )
     ubn = forms.CharField(
         label=_("Unified business number (統一編號)"),
         max_length=8,

@@ -27,7 +27,10 @@ class Tenant(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=TenantKind.choices, default=TenantKind.PLATFORM_OFFICE)
     settings = models.JSONField(
-        _("settings"), default=dict, blank=True, validators=[validate_tenant_settings],
+        _("settings"),
+        default=dict,
+        blank=True,
+        validators=[validate_tenant_settings],
         help_text=_("Only the settings this tenant overrides, as JSON; unknown keys are refused."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -56,7 +59,9 @@ class Organization(TenantOwnedModel):
 
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices, default=OrganizationKind.COMPANY)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=OrganizationKind.choices, default=OrganizationKind.COMPANY
+    )
     ubn = models.CharField(_("unified business number (統一編號)"), max_length=8, blank=True, validators=[validate_ubn])
     size = models.CharField(_("size"), max_length=16, choices=CompanySize.choices, default=CompanySize.SME)
     is_domestic = models.BooleanField(_("registered in Taiwan"), default=True)

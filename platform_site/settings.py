@@ -291,7 +291,9 @@ PORTAL_SCHEMA_PUBLIC = env_bool("PORTAL_SCHEMA_PUBLIC", DEBUG)
 PORTAL_RELEASE = env("PORTAL_RELEASE", "")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Smart System Integration Portal API",
-    "DESCRIPTION": "Tenant-scoped API of the TSMP case-management portal. Every path is under /api/v1/t/{tenant_slug}/.",
+    "DESCRIPTION": (
+        "Tenant-scoped API of the TSMP case-management portal. Every path is under /api/v1/t/{tenant_slug}/."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

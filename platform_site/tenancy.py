@@ -97,7 +97,7 @@ class TenantOwnedModel(models.Model):
     tenant = models.ForeignKey("platform_site.Tenant", on_delete=models.PROTECT, related_name="+", editable=False)
 
     objects = TenantManager()
-    all_tenants = models.Manager()
+    all_tenants = models.Manager()  # noqa: DJ012 (an abstract base: its managers sit with the field they scope)
 
     class Meta:
         abstract = True

@@ -24,8 +24,15 @@ logger = logging.getLogger(__name__)
 PREFIX_PATTERN = r"[A-Z][A-Z0-9]{0,11}"
 
 
-def setting(default: Any, *, min_value: int | None = None, max_value: Any = None, pattern: str | None = None,
-            pattern_message: Any = None, help_text: Any = "") -> Any:
+def setting(
+    default: Any,
+    *,
+    min_value: int | None = None,
+    max_value: Any = None,
+    pattern: str | None = None,
+    pattern_message: Any = None,
+    help_text: Any = "",
+) -> Any:
     """Declare one tenant setting (a dataclass field with its bounds in ``metadata``).
 
     Supported types (from the annotation): ``int``, ``bool``, ``str``, each optionally ``| None``.
@@ -33,15 +40,24 @@ def setting(default: Any, *, min_value: int | None = None, max_value: Any = None
     is a full-match regular expression for strings, ``pattern_message`` the (translated) refusal. A ``None``
     default means "the platform decides" (stored ``null`` is accepted).
     """
-    meta = {"min_value": min_value, "max_value": max_value, "pattern": pattern,
-            "pattern_message": pattern_message or _("Enter a valid value."), "help_text": help_text}
+    meta = {
+        "min_value": min_value,
+        "max_value": max_value,
+        "pattern": pattern,
+        "pattern_message": pattern_message or _("Enter a valid value."),
+        "help_text": help_text,
+    }
     return dataclasses.field(default=default, metadata=meta)
 
 
 def prefix_setting(default: str | None, help_text: Any) -> Any:
     """A reference-number prefix: 1-12 upper-case letters or digits, starting with a letter."""
-    return setting(default, pattern=PREFIX_PATTERN, help_text=help_text, pattern_message=_(
-        "Use 1 to 12 upper-case letters or digits, starting with a letter (e.g. TSMP)."))
+    return setting(
+        default,
+        pattern=PREFIX_PATTERN,
+        help_text=help_text,
+        pattern_message=_("Use 1 to 12 upper-case letters or digits, starting with a letter (e.g. TSMP)."),
+    )
 
 
 def _site_upload_limit() -> int:
@@ -65,7 +81,9 @@ class TenantConfig:
     qualification_working_days: int = setting(
         5, min_value=1, max_value=30, help_text=_("Working days for the qualification review.")
     )
-    upload_max_bytes: int | None = setting(None, min_value=1, max_value=_site_upload_limit, help_text=_("Largest upload in bytes."))
+    upload_max_bytes: int | None = setting(
+        None, min_value=1, max_value=_site_upload_limit, help_text=_("Largest upload in bytes.")
+    )
     report_prefix: str = prefix_setting("VR", _("Prefix of verification report numbers."))
 
     @classmethod
@@ -90,7 +108,9 @@ class TenantConfig:
         for key, value in data.items():
             field = fields.get(key)
             if field is None:
-                found[key] = [str(_("Unknown setting. Known settings: %(keys)s.") % {"keys": ", ".join(sorted(fields))})]
+                found[key] = [
+                    str(_("Unknown setting. Known settings: %(keys)s.") % {"keys": ", ".join(sorted(fields))})
+                ]
                 continue
             message = _check(value, hints[key], field)
             if message:
@@ -153,7 +173,9 @@ def validate_tenant_settings(data: Any) -> None:
     if found:
         raise ValidationError(
             [
-                ValidationError("%(key)s: %(message)s", code="invalid_setting", params={"key": key or "settings", "message": msg})
+                ValidationError(
+                    "%(key)s: %(message)s", code="invalid_setting", params={"key": key or "settings", "message": msg}
+                )
                 for key, messages in sorted(found.items())
                 for msg in messages
             ]

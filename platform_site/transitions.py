@@ -128,7 +128,12 @@ def _run_locked(
     if diff:
         log_event(obj, changes_action, user, data={"changes": diff})
     return log_event(
-        obj, name, user, comment=comment, field_name=field_name, source_state=source,
+        obj,
+        name,
+        user,
+        comment=comment,
+        field_name=field_name,
+        source_state=source,
         target_state=getattr(obj, field_name),
     )
 
@@ -146,24 +151,31 @@ def state_refusal(obj: models.Model, name: str, field_name: str = "state") -> Tr
     """The 409 for transition ``name`` in ``obj``'s current state: the transition's ``custom={"refused": …}``
     message (else a generic one), then who changed the state to what and when (the latest log entry).
 
-    ``extra``: ``state`` (current code) and, when logged, ``changed_by`` (the user's name, or ``"system"``), ``changed_to``
-    (state code), ``changed_at`` (ISO 8601).
+    ``extra``: ``state`` (current code) and, when logged, ``changed_by`` (the user's name, or ``"system"``),
+    ``changed_to`` (state code), ``changed_at`` (ISO 8601).
     """
     state = getattr(obj, field_name)
     state_label = getattr(obj, f"get_{field_name}_display")()
     message = None
     for transition in _meta_of(type(obj), name).transitions.values():
         message = transition.custom.get("refused") or message
-    text = str(message) if message else _("“%(action)s” is not possible while the status is “%(state)s”.") % {
-        "action": action_label(type(obj), name),
-        "state": state_label,
-    }
+    text = (
+        str(message)
+        if message
+        else _("“%(action)s” is not possible while the status is “%(state)s”.")
+        % {
+            "action": action_label(type(obj), name),
+            "state": state_label,
+        }
+    )
     extra: dict[str, Any] = {"state": state}
     last = last_transition(obj, field_name)
     if last is not None:
         when = date_format(timezone.localtime(last.at), WHEN_FORMAT)
         text += " " + _("%(who)s changed it to “%(state)s” on %(when)s.") % {
-            "who": last.actor_name, "state": last.target_label, "when": when,
+            "who": last.actor_name,
+            "state": last.target_label,
+            "when": when,
         }
         by = "system" if last.by_system or last.actor_id is None else last.actor_name  # a code, not translated
         extra.update(changed_by=by, changed_to=last.target_state, changed_at=last.at.isoformat())

@@ -40,7 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """The user's programme offices, or the public list to sign in or register."""
     memberships = []
     if request.user.is_authenticated:
-        memberships = list(Membership.objects.filter(user=request.user).select_related("tenant").order_by("tenant__slug"))
+        memberships = list(
+            Membership.objects.filter(user=request.user).select_related("tenant").order_by("tenant__slug")
+        )
     tenants = Tenant.objects.filter(is_active=True)
     return render(request, "platform_site/home.html", {"memberships": memberships, "tenants": tenants})
 

@@ -30,7 +30,11 @@ def test_only_the_proxy_is_published_and_gunicorn_is_internal():
     assert services["web"]["expose"] == ["8000"]
     assert set(services["proxy"]["networks"]) == {"edge"}
     assert "edge" in services["web"]["networks"]
-    assert not [name for name, service in services.items() if name not in ("web", "proxy") and "edge" in service.get("networks", {})]
+    assert not [
+        name
+        for name, service in services.items()
+        if name not in ("web", "proxy") and "edge" in service.get("networks", {})
+    ]
 
 
 def test_web_trusts_exactly_the_proxys_fixed_address_on_the_edge_network():

@@ -38,8 +38,9 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 #: package -> third-party top-level modules it must not import (the engine runs without Django settings).
 FORBIDDEN_EXTERNAL: dict[str, frozenset[str]] = {
-    "hwsim.engine": frozenset({"django", "rest_framework", "rules", "celery", "kombu", "django_fsm", "drf_spectacular",
-                               "django_htmx", "axes"}),
+    "hwsim.engine": frozenset(
+        {"django", "rest_framework", "rules", "celery", "kombu", "django_fsm", "drf_spectacular", "django_htmx", "axes"}
+    ),
 }
 
 _MODULE_CALLS = {"import_module", "__import__", "import_string", "include"}
@@ -59,8 +60,10 @@ class Violation:
 
     def __str__(self) -> str:
         allowed = ", ".join(sorted(ALLOWED.get(self.source, ()))) or "no other project package"
-        return (f"{self.path}:{self.line}: {self.source} → {self.target} is forbidden ({self.statement}); "
-                f"{self.source} may import {allowed} (docs/architecture.md, Dependency direction)")
+        return (
+            f"{self.path}:{self.line}: {self.source} → {self.target} is forbidden ({self.statement}); "
+            f"{self.source} may import {allowed} (docs/architecture.md, Dependency direction)"
+        )
 
 
 def package_of(module: str) -> str | None:
@@ -184,7 +187,10 @@ ALLOWED_SOURCES = [
     ("cases/services.py", "from platform_site.transitions import run_transition\nfrom . import models\n"),
     ("billing/models.py", "from cases.models import DemandCase\nfrom service_delivery import services\n"),
     ("hwsim/runner.py", "from hwsim.engine import systolic\nfrom .engine.loadgen import run_offline\n"),
-    ("hwsim/engine/cli.py", "import importlib\nimport numpy\nfrom hwsim.engine import systolic\nfrom . import config\n"),
+    (
+        "hwsim/engine/cli.py",
+        "import importlib\nimport numpy\nfrom hwsim.engine import systolic\nfrom . import config\n",
+    ),
     ("platform_site/extensions.py", "import_module(f'{config.name}.demo')\ninclude(module)\n"),
     ("platform_site/urls.py", "include('django.conf.urls.i18n')\n"),
     ("tests/test_x.py", "from cases import services\nfrom hwsim import services\n"),
@@ -227,7 +233,10 @@ def test_platform_templates_name_no_app_url_and_no_role_code() -> None:
     role_code = re.compile(r"""["'](?:""" + "|".join(re.escape(r.value) for r in Role) + r""")["']""")
     templates = _platform_templates()
     assert any(p.name == "base.html" for p in templates)
-    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in templates
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-             if app_url.search(line) or role_code.search(line)]
+    found = [
+        f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+        for p in templates
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if app_url.search(line) or role_code.search(line)
+    ]
     assert not found, "App URL names or role codes in platform templates:\n" + "\n".join(found)

@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from cases import services as case_services
 from hwsim.models import VerificationJob
 from platform_site.enums import TenantKind
-from platform_site.models import OutboxMessage, Tenant, ActivityLog
+from platform_site.models import ActivityLog, OutboxMessage, Tenant
 from platform_site.tenancy import tenant_scope
 from tests.celery_processes import Broker, broker_down, celery_processes, real_broker, wait_for
 from tests.factories import complete_case
@@ -104,7 +104,8 @@ def test_work_queued_while_the_broker_is_down_runs_once_when_it_is_back(
         job.refresh_from_db()
         ct = ContentType.objects.get_for_model(VerificationJob)
         log = list(
-            ActivityLog.objects.filter(content_type=ct, object_id=job.pk).exclude(field_name="")
+            ActivityLog.objects.filter(content_type=ct, object_id=job.pk)
+            .exclude(field_name="")
             .order_by("pk")
             .values_list("action", flat=True)
         )

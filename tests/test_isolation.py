@@ -41,8 +41,18 @@ def tenant_routes() -> Iterator[tuple[str, list[str]]]:
 
 def test_the_route_walk_finds_the_case_pages_and_api():
     names = {name for name, _args in tenant_routes()}
-    assert {"cases:list", "cases:detail", "cases:document_download", "cases:decide", "api-case-list", "api-case-detail",
-            "api-case-transition", "hwsim:detail", "hwsim:certificate", "api-hwsim-request-results"} <= names
+    assert {
+        "cases:list",
+        "cases:detail",
+        "cases:document_download",
+        "cases:decide",
+        "api-case-list",
+        "api-case-detail",
+        "api-case-transition",
+        "hwsim:detail",
+        "hwsim:certificate",
+        "api-hwsim-request-results",
+    } <= names
 
 
 @pytest.fixture
@@ -80,7 +90,13 @@ def _urls(samples):
 def test_the_samples_are_visible_to_tenant_a(client, world, samples):
     """The 404s below mean something: the same URLs answer 200 for tenant A's own staff."""
     client.force_login(world.reviewer)
-    for name in ("cases:detail", "hwsim:detail", "api-case-detail", "api-hwsim-request-detail", "api-hwsim-preset-detail"):
+    for name in (
+        "cases:detail",
+        "hwsim:detail",
+        "api-case-detail",
+        "api-hwsim-request-detail",
+        "api-hwsim-preset-detail",
+    ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]
         assert client.get(reverse(name, kwargs={a: samples[prefix][a] for a in args})).status_code == 200, name

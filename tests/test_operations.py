@@ -29,7 +29,11 @@ def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -37,14 +41,18 @@ def test_check_deploy_with_production_settings_has_no_warnings(tmp_path):
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {**BASE_ENV, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "", "PORTAL_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_a_malformed_boolean_setting_fails_loudly(tmp_path):
     env = {**BASE_ENV, "DJANGO_DEBUG": "maybe", "PORTAL_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
 
@@ -55,14 +63,33 @@ def test_seed_demo_loads_two_tenants_every_role_and_cases_in_many_states(capsys)
     assert sorted(Tenant.objects.values_list("slug", flat=True)) == ["ailab", "tsmp"]
     for tenant in Tenant.objects.all():
         roles = set(Membership.objects.filter(tenant=tenant).values_list("role", flat=True))
-        assert roles == {"applicant", "supplier", "office_reviewer", "cto", "expert", "case_manager", "finance", "tenant_admin"}
+        assert roles == {
+            "applicant",
+            "supplier",
+            "office_reviewer",
+            "cto",
+            "expert",
+            "case_manager",
+            "finance",
+            "tenant_admin",
+        }
     tsmp = Tenant.objects.get(slug="tsmp")
     with tenant_scope(tsmp):
         states = list(DemandCase.objects.values_list("state", flat=True))
         assert ActivityLog.objects.exclude(field_name="").count() > 20
     assert len(states) >= 8
-    assert {"draft", "submitted", "qualification", "documents_requested", "referred", "reference_design",
-            "preliminary_review", "final_review", "in_service", "closed"} <= set(states)
+    assert {
+        "draft",
+        "submitted",
+        "qualification",
+        "documents_requested",
+        "referred",
+        "reference_design",
+        "preliminary_review",
+        "final_review",
+        "in_service",
+        "closed",
+    } <= set(states)
     output = capsys.readouterr().out
     assert "reviewer@tsmp.demo" in output and "demo-2026" in output
     counts = _row_counts()
@@ -74,7 +101,13 @@ def _row_counts() -> list[tuple[int, int, int]]:
     counts = []
     for tenant in Tenant.objects.order_by("pk"):
         with tenant_scope(tenant):
-            counts.append((DemandCase.objects.count(), ActivityLog.objects.count(), Membership.objects.filter(tenant=tenant).count()))
+            counts.append(
+                (
+                    DemandCase.objects.count(),
+                    ActivityLog.objects.count(),
+                    Membership.objects.filter(tenant=tenant).count(),
+                )
+            )
     return counts
 
 

@@ -87,33 +87,64 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("stack")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
-    env.update({
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "s" * 64 + "-production-like-secret-for-the-proxy-test",
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "PORTAL_VAR_DIR": str(tmp / "var"),
-        "PORTAL_TRUSTED_PROXIES": "127.0.0.1/32",
-        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
-        "GUNICORN_WORKERS": "1",
-        "PYTHONUNBUFFERED": "1",
-    })
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    env.update(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "s" * 64 + "-production-like-secret-for-the-proxy-test",
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            "PORTAL_VAR_DIR": str(tmp / "var"),
+            "PORTAL_TRUSTED_PROXIES": "127.0.0.1/32",
+            "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+            "GUNICORN_WORKERS": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     subprocess.run(
-        [OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={HOST}",
-         "-keyout", str(tmp / "privkey.pem"), "-out", str(tmp / "fullchain.pem")],
-        check=True, capture_output=True, timeout=60,
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+    )
+    subprocess.run(
+        [
+            OPENSSL,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={HOST}",
+            "-keyout",
+            str(tmp / "privkey.pem"),
+            "-out",
+            str(tmp / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     (tmp / "nginx.conf").write_text(_nginx_conf(tmp, (app_port, http_port, https_port)))
     app_log, nginx_log = tmp / "gunicorn.log", tmp / "nginx.log"
     with app_log.open("wb") as app_out, nginx_log.open("wb") as nginx_out:
         app = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "platform_site.wsgi:application", "--config", "docker/gunicorn.conf.py"],
-            cwd=ROOT, env=env, stdout=app_out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=app_out,
+            stderr=subprocess.STDOUT,
         )
         nginx = subprocess.Popen(
-            [NGINX, "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "nginx-error.log"),
-             "-g", f"daemon off; pid {tmp}/nginx.pid;"],
-            stdout=nginx_out, stderr=subprocess.STDOUT,
+            [
+                NGINX,
+                "-c",
+                str(tmp / "nginx.conf"),
+                "-e",
+                str(tmp / "nginx-error.log"),
+                "-g",
+                f"daemon off; pid {tmp}/nginx.pid;",
+            ],
+            stdout=nginx_out,
+            stderr=subprocess.STDOUT,
         )
     try:
         _wait_for_port(app_port, app, app_log)
@@ -136,8 +167,9 @@ class Answer:
     location: str | None
 
 
-def _call(connection: http.client.HTTPConnection, method: str, path: str, headers: dict[str, str],
-          body: bytes | None = None) -> Answer:
+def _call(
+    connection: http.client.HTTPConnection, method: str, path: str, headers: dict[str, str], body: bytes | None = None
+) -> Answer:
     """One request on a fresh connection, closed afterwards."""
     try:
         connection.request(method, path, body=body, headers=headers)
@@ -150,15 +182,21 @@ def _call(connection: http.client.HTTPConnection, method: str, path: str, header
 
 def _direct(stack: Stack, method: str, path: str, headers: dict[str, str], source: str = "127.0.0.1") -> Answer:
     """Straight to gunicorn, from ``source`` (127.0.0.1 is the trusted proxy's address in this stack)."""
-    return _call(http.client.HTTPConnection("127.0.0.1", stack.app_port, timeout=10, source_address=(source, 0)),
-                 method, path, headers)
+    return _call(
+        http.client.HTTPConnection("127.0.0.1", stack.app_port, timeout=10, source_address=(source, 0)),
+        method,
+        path,
+        headers,
+    )
 
 
 def _tls_connection(stack: Stack) -> http.client.HTTPSConnection:
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # throwaway self-signed certificate
-    return http.client.HTTPSConnection("127.0.0.1", stack.https_port, timeout=10, context=context, source_address=(CLIENT, 0))
+    return http.client.HTTPSConnection(
+        "127.0.0.1", stack.https_port, timeout=10, context=context, source_address=(CLIENT, 0)
+    )
 
 
 def _tls(stack: Stack, method: str, path: str, headers: dict[str, str], body: bytes | None = None) -> Answer:
@@ -178,7 +216,9 @@ def _app_log_lines(stack: Stack, marker: str, wait: float = 5) -> list[str]:
 
 def test_the_container_health_check_passes_with_production_settings(stack):
     env = {**stack.env, "PORTAL_HEALTHCHECK_PORT": str(stack.app_port)}
-    result = subprocess.run([sys.executable, "docker/healthcheck.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "docker/healthcheck.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     # Why it sends a Host: production refuses 127.0.0.1, and other pages redirect plain HTTP to https.
     assert _direct(stack, "GET", "/healthz", {"Host": "127.0.0.1"}).status == 400

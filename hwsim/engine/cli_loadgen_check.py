@@ -66,7 +66,8 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from hwsim.engine import SIMULATOR_VERSION
 from hwsim.engine import loadgen as hl
@@ -85,18 +86,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     dev.add_argument("--service-ms", type=float, help="constant service time per batch, ms")
     dev.add_argument("--fixed-ms", type=float, help="affine device: fixed time per batch, ms")
     dev.add_argument("--per-sample-ms", type=float, help="affine device: time per sample, ms")
-    parser.add_argument("--qps", type=float,
-                        help="Server: target QPS; Offline: expected QPS (default: device throughput)")
-    parser.add_argument("--benchmark", help="Server latency bound from the rules: "
-                        + ", ".join(hl.SERVER_LATENCY_BOUND_S))
+    parser.add_argument(
+        "--qps", type=float, help="Server: target QPS; Offline: expected QPS (default: device throughput)"
+    )
+    parser.add_argument(
+        "--benchmark", help="Server latency bound from the rules: " + ", ".join(hl.SERVER_LATENCY_BOUND_S)
+    )
     parser.add_argument("--bound-ms", type=float, help="Server: explicit p99 latency bound, ms")
     parser.add_argument("--seed", type=int, default=0, help="Server arrival RNG seed (default 0)")
     parser.add_argument("--max-batch", type=int, default=1, help="Server/Offline device batch limit (default 1)")
     parser.add_argument("--duration-s", type=float, default=2.0, help="minimum duration, s (default 2)")
-    parser.add_argument("--min-queries", type=int, default=100,
-                        help="minimum query count (Offline: samples), default 100")
-    parser.add_argument("--max-real-s", type=float, default=60.0,
-                        help="refuse settings whose estimated real run is longer (default 60 s)")
+    parser.add_argument(
+        "--min-queries", type=int, default=100, help="minimum query count (Offline: samples), default 100"
+    )
+    parser.add_argument(
+        "--max-real-s",
+        type=float,
+        default=60.0,
+        help="refuse settings whose estimated real run is longer (default 60 s)",
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON contract (see module doc)")
 
 
@@ -146,8 +154,10 @@ def _settings(args: argparse.Namespace) -> tuple[str, Any, dict[str, Any], dict[
     }
     est = _estimated_real_s(scenario, settings, svc_ns)
     if est > args.max_real_s:
-        raise _InputError(f"the real-time LoadGen run would take about {est:.3g} s > --max-real-s "
-                          f"{args.max_real_s:g}; shorten --duration-s/--min-queries")
+        raise _InputError(
+            f"the real-time LoadGen run would take about {est:.3g} s > --max-real-s "
+            f"{args.max_real_s:g}; shorten --duration-s/--min-queries"
+        )
     return scenario, device, device_doc, settings, svc_ns
 
 
@@ -243,8 +253,9 @@ def _run_loadgen(lg: Any, scenario: str, s: dict[str, Any], svc_ns: Callable[[in
         try:
             t0 = time.perf_counter()
             # A non-existent audit config: a stray audit.config in the cwd must not alter the run.
-            lg.StartTestWithLogSettings(sut, qsl, _test_settings(lg, scenario, s, svc_ns), log,
-                                        os.path.join(outdir, "no-audit.config"))
+            lg.StartTestWithLogSettings(
+                sut, qsl, _test_settings(lg, scenario, s, svc_ns), log, os.path.join(outdir, "no-audit.config")
+            )
             wall = time.perf_counter() - t0
         finally:
             sut_dev.stop()
@@ -293,7 +304,7 @@ def _parse_detail(text: str) -> dict[str, Any]:
     for line in text.splitlines():
         if line.startswith(":::MLLOG "):
             try:
-                entry = json.loads(line[len(":::MLLOG "):])
+                entry = json.loads(line[len(":::MLLOG ") :])
             except ValueError:
                 continue
             values[entry.get("key")] = entry.get("value")
@@ -341,13 +352,24 @@ def _hwsim_side(scenario: str, device: Any, s: dict[str, Any]) -> dict[str, Any]
         r = hl.run_single_stream(device, min_duration_s=s["min_duration_s"], min_query_count=s["min_query_count"])
         throughput = r.qps
     elif scenario == "Server":
-        r = hl.run_server(device, target_qps=s["target_qps"], latency_bound_s=s["latency_bound_s"], seed=s["seed"],
-                          max_batch=s["max_batch"], min_duration_s=s["min_duration_s"],
-                          min_query_count=s["min_query_count"])
+        r = hl.run_server(
+            device,
+            target_qps=s["target_qps"],
+            latency_bound_s=s["latency_bound_s"],
+            seed=s["seed"],
+            max_batch=s["max_batch"],
+            min_duration_s=s["min_duration_s"],
+            min_query_count=s["min_query_count"],
+        )
         throughput = r.completed_qps
     else:
-        r = hl.run_offline(device, max_batch=s["max_batch"], min_duration_s=s["min_duration_s"],
-                           min_sample_count=s["min_query_count"], expected_qps=s["target_qps"])
+        r = hl.run_offline(
+            device,
+            max_batch=s["max_batch"],
+            min_duration_s=s["min_duration_s"],
+            min_sample_count=s["min_query_count"],
+            expected_qps=s["target_qps"],
+        )
         throughput = r.qps
     return {
         "valid": r.valid,
@@ -419,8 +441,12 @@ def _human(out: dict[str, Any]) -> str:
         ("p50 latency (ms)", f"{real['p50_s'] * 1e3:.4f}", f"{virt['p50_s'] * 1e3:.4f}", _pct(rel["p50"])),
         ("p90 latency (ms)", f"{real['p90_s'] * 1e3:.4f}", f"{virt['p90_s'] * 1e3:.4f}", _pct(rel["p90"])),
         ("p99 latency (ms)", f"{real['p99_s'] * 1e3:.4f}", f"{virt['p99_s'] * 1e3:.4f}", _pct(rel["p99"])),
-        ("throughput (/s)", f"{real['throughput_per_s']:.2f}", f"{virt['throughput_per_s']:.2f}",
-         _pct(rel["throughput"])),
+        (
+            "throughput (/s)",
+            f"{real['throughput_per_s']:.2f}",
+            f"{virt['throughput_per_s']:.2f}",
+            _pct(rel["throughput"]),
+        ),
         ("queries", str(real["query_count"]), str(virt["query_count"]), _pct(rel["query_count"])),
         ("samples", str(real["sample_count"]), str(virt["sample_count"]), ""),
         ("duration (s)", f"{real['duration_s']:.3f}", f"{virt['duration_s']:.3f}", ""),

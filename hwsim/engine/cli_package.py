@@ -79,9 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--die-area", type=float, metavar="MM2", help="monolithic die area, mm²")
     parser.add_argument("--chiplets", type=int, metavar="N", help="number of identical chiplets")
     parser.add_argument("--chiplet-area", type=float, metavar="MM2", help="area of each chiplet, mm²")
-    parser.add_argument(
-        "--package", default="os", choices=pk.PACKAGE_TYPES, help="package type (default: os)"
-    )
+    parser.add_argument("--package", default="os", choices=pk.PACKAGE_TYPES, help="package type (default: os)")
     parser.add_argument(
         "--d2d-area",
         type=float,
@@ -94,9 +92,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="NRE: the chiplets are N different designs (default: one design reused N times)",
     )
     parser.add_argument("--volume", type=int, metavar="N", help="production volume for NRE amortisation")
-    parser.add_argument(
-        "--compare", action="store_true", help="chiplet mode: also cost the equivalent monolithic SoC"
-    )
+    parser.add_argument("--compare", action="store_true", help="chiplet mode: also cost the equivalent monolithic SoC")
     parser.add_argument(
         "--soc-package", default="os", choices=pk.PACKAGE_TYPES, help="package of the --compare SoC (default: os)"
     )
@@ -203,9 +199,7 @@ def _text(out: dict[str, Any]) -> str:
         f"  raw die / KGD cost   ${out['raw_die_cost_usd']:.2f} / ${out['kgd_cost_usd']:.2f}",
     ]
     if out["interposer_area_mm2"] is not None:
-        lines.append(
-            f"  interposer           {out['interposer_area_mm2']:.1f} mm², yield {out['package_yield']:.4f}"
-        )
+        lines.append(f"  interposer           {out['interposer_area_mm2']:.1f} mm², yield {out['package_yield']:.4f}")
     lines.append(f"  substrate            {out['package_area_mm2']:.1f} mm²")
     labels = {
         "raw_chips_usd": "raw chips",

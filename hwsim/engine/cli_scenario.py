@@ -58,13 +58,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     srv.add_argument("--seed", type=int, default=0, help="arrival RNG seed (default 0)")
     srv.add_argument("--find-max-qps", action="store_true", help="search the highest VALID QPS")
     parser.add_argument("--max-batch", type=int, help="device batch limit (default 1; MultiStream: the query)")
-    parser.add_argument("--samples-per-query", type=int, default=lg.MULTISTREAM_SAMPLES_PER_QUERY,
-                        help="MultiStream samples per query (default 8)")
+    parser.add_argument(
+        "--samples-per-query",
+        type=int,
+        default=lg.MULTISTREAM_SAMPLES_PER_QUERY,
+        help="MultiStream samples per query (default 8)",
+    )
     parser.add_argument("--min-duration-s", type=float, default=lg.MIN_DURATION_S, help="default 600")
     parser.add_argument("--min-query-count", type=int, help="default per scenario from the rules")
     parser.add_argument("--max-query-count", type=int, default=0, help="0 = no limit")
-    parser.add_argument("--min-sample-count", type=int, default=lg.OFFLINE_MIN_SAMPLES,
-                        help="Offline minimum samples (default 24576)")
+    parser.add_argument(
+        "--min-sample-count", type=int, default=lg.OFFLINE_MIN_SAMPLES, help="Offline minimum samples (default 24576)"
+    )
     parser.add_argument("--expected-qps", type=float, help="Offline: size the query as LoadGen does")
     parser.add_argument("--json", action="store_true", help="print the JSON contract (see module doc)")
 
@@ -133,8 +138,9 @@ def _execute(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
         bound_s = None if args.bound_ms is None else args.bound_ms / 1e3
         if args.benchmark is None and bound_s is None:
             raise _InputError("Server needs --benchmark or --bound-ms")
-        server = dict(common, benchmark=args.benchmark, latency_bound_s=bound_s, seed=args.seed,
-                      max_batch=args.max_batch or 1)
+        server = dict(
+            common, benchmark=args.benchmark, latency_bound_s=bound_s, seed=args.seed, max_batch=args.max_batch or 1
+        )
         if args.find_max_qps:
             search = lg.find_max_qps(device, start_qps=args.qps, **server)
             out["search"] = {"max_qps": search.max_qps, "trials": [[q, v] for q, v in search.trials]}

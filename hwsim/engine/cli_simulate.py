@@ -77,10 +77,12 @@ def _build_platform(args: argparse.Namespace) -> Platform:
         if not match:
             raise ConfigError(f"--array must look like RxC (e.g. 32x32), got {args.array!r}")
         rows, cols = int(match.group(1)), int(match.group(2))
-    config = config.with_overrides(rows=rows, cols=cols, dataflow=args.dataflow, bandwidth_gbps=args.bandwidth,
-                                   clock_ghz=args.clock)
-    return Platform(config, n_chiplets=args.chiplets, link_bandwidth_gbps=args.link_bandwidth,
-                    link_latency_ns=args.link_latency)
+    config = config.with_overrides(
+        rows=rows, cols=cols, dataflow=args.dataflow, bandwidth_gbps=args.bandwidth, clock_ghz=args.clock
+    )
+    return Platform(
+        config, n_chiplets=args.chiplets, link_bandwidth_gbps=args.link_bandwidth, link_latency_ns=args.link_latency
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -112,15 +114,21 @@ def run(args: argparse.Namespace) -> int:
 def _print_table(platform: Platform, result, args: argparse.Namespace) -> None:
     cfg = platform.chiplet
     bw = "unlimited" if cfg.bandwidth_gbps is None else f"{cfg.bandwidth_gbps:g} GB/s"
-    print(f"{args.topology}: {len(result.layers)} layers, batch {result.batch}, {platform.n_chiplets} x "
-          f"{cfg.rows}x{cfg.cols} {cfg.dataflow.upper()} @ {cfg.clock_ghz:g} GHz, off-chip {bw}")
+    print(
+        f"{args.topology}: {len(result.layers)} layers, batch {result.batch}, {platform.n_chiplets} x "
+        f"{cfg.rows}x{cfg.cols} {cfg.dataflow.upper()} @ {cfg.clock_ghz:g} GHz, off-chip {bw}"
+    )
     header = f"{'layer':<16} {'cycles':>12} {'stall':>10} {'MACs':>14} {'util %':>7} {'DRAM bytes':>12}"
     print(header)
     print("-" * len(header))
     for r in result.layers:
-        print(f"{r.name[:16]:<16} {r.cycles:>12} {r.stall_cycles:>10} {r.macs:>14} "
-              f"{100 * r.utilization:>7.2f} {r.dram_bytes:>12}")
+        print(
+            f"{r.name[:16]:<16} {r.cycles:>12} {r.stall_cycles:>10} {r.macs:>14} "
+            f"{100 * r.utilization:>7.2f} {r.dram_bytes:>12}"
+        )
     print("-" * len(header))
-    print(f"{'total':<16} {result.cycles:>12} {result.stall_cycles:>10} {result.macs:>14} "
-          f"{100 * result.utilization:>7.2f} {result.dram_bytes:>12}")
+    print(
+        f"{'total':<16} {result.cycles:>12} {result.stall_cycles:>10} {result.macs:>14} "
+        f"{100 * result.utilization:>7.2f} {result.dram_bytes:>12}"
+    )
     print(f"latency {result.latency_s * 1e3:.4f} ms, energy {result.energy_j * 1e3:.4f} mJ")

@@ -107,8 +107,12 @@ class AcceleratorConfig:
 
 
 def _positive_number(name: str, value, allow_zero: bool = False) -> None:
-    ok = (not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
-          and (value >= 0 if allow_zero else value > 0))
+    ok = (
+        not isinstance(value, bool)
+        and isinstance(value, (int, float))
+        and math.isfinite(value)
+        and (value >= 0 if allow_zero else value > 0)
+    )
     if not ok:
         kind = "a non-negative" if allow_zero else "a positive"
         raise ConfigError(f"{name} must be {kind} finite number, got {value!r}")
@@ -155,11 +159,17 @@ def parse_scalesim_cfg(text: str, source: str = "<string>", clock_ghz: float = 1
         except ValueError:
             raise ConfigError(f"{source}: [{section}] Bandwidth: {raw!r} is not a number") from None
     try:
-        return AcceleratorConfig(rows=get_int("ArrayHeight"), cols=get_int("ArrayWidth"),
-                                 dataflow=get("Dataflow").lower(), ifmap_sram_kib=get_int("IfmapSramSzkB"),
-                                 filter_sram_kib=get_int("FilterSramSzkB"),
-                                 ofmap_sram_kib=get_int("OfmapSramSzkB"), word_size_bytes=1,
-                                 clock_ghz=clock_ghz, bandwidth_gbps=bandwidth)
+        return AcceleratorConfig(
+            rows=get_int("ArrayHeight"),
+            cols=get_int("ArrayWidth"),
+            dataflow=get("Dataflow").lower(),
+            ifmap_sram_kib=get_int("IfmapSramSzkB"),
+            filter_sram_kib=get_int("FilterSramSzkB"),
+            ofmap_sram_kib=get_int("OfmapSramSzkB"),
+            word_size_bytes=1,
+            clock_ghz=clock_ghz,
+            bandwidth_gbps=bandwidth,
+        )
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
 

@@ -96,9 +96,7 @@ def log_binomial_cdf(t: int, n: int, q: float) -> float:
     if t >= n:
         return 0.0
     log_q, log_1q = math.log(q), math.log1p(-q)
-    log_term = (
-        math.lgamma(n + 1) - math.lgamma(t + 1) - math.lgamma(n - t + 1) + t * log_q + (n - t) * log_1q
-    )
+    log_term = math.lgamma(n + 1) - math.lgamma(t + 1) - math.lgamma(n - t + 1) + t * log_q + (n - t) * log_1q
     total = log_term
     mode = (n + 1) * q
     log_ratio = log_1q - log_q

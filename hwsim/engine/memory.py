@@ -98,8 +98,9 @@ def sram_accesses(compute: ComputeResult, dataflow: str) -> tuple[int, int, int,
     raise ValueError(f"unknown dataflow {dataflow!r}")
 
 
-def dram_traffic(layer: ConvLayer | GemmLayer, config: AcceleratorConfig, compute: ComputeResult,
-                 batch: int = 1) -> tuple[int, int, int, int]:
+def dram_traffic(
+    layer: ConvLayer | GemmLayer, config: AcceleratorConfig, compute: ComputeResult, batch: int = 1
+) -> tuple[int, int, int, int]:
     """``(ifmap read, filter read, ofmap write, ofmap read)`` off-chip bytes (model in the module docstring)."""
     word = config.word_size_bytes
     ifmap = layer.ifmap_elems * batch * word
@@ -129,8 +130,9 @@ def stall_cycles(dram_bytes: int, compute_cycles: int, config: AcceleratorConfig
     return memory, max(0, memory - compute_cycles)
 
 
-def simulate_memory(layer: ConvLayer | GemmLayer, config: AcceleratorConfig, batch: int = 1,
-                    compute: ComputeResult | None = None) -> MemoryResult:
+def simulate_memory(
+    layer: ConvLayer | GemmLayer, config: AcceleratorConfig, batch: int = 1, compute: ComputeResult | None = None
+) -> MemoryResult:
     """SRAM/DRAM traffic, stalls, latency and energy of ``layer`` × ``batch`` on ``config``.
 
     ``compute`` may be passed to avoid recomputing :func:`~hwsim.engine.systolic.simulate_compute`.
@@ -149,10 +151,22 @@ def simulate_memory(layer: ConvLayer | GemmLayer, config: AcceleratorConfig, bat
     sram_e = sram_bytes * config.sram_energy_pj_per_byte * PJ
     dram_e = dram_bytes * config.dram_energy_pj_per_byte * PJ
     return MemoryResult(
-        sram_ifmap_reads=i_rd, sram_filter_reads=f_rd, sram_ofmap_writes=o_wr, sram_ofmap_reads=o_rd,
-        sram_bytes=sram_bytes, dram_ifmap_read_bytes=d_i, dram_filter_read_bytes=d_f,
-        dram_ofmap_write_bytes=d_ow, dram_ofmap_read_bytes=d_or, dram_bytes=dram_bytes,
-        memory_cycles=memory, stall_cycles=stall, cycles=cycles,
+        sram_ifmap_reads=i_rd,
+        sram_filter_reads=f_rd,
+        sram_ofmap_writes=o_wr,
+        sram_ofmap_reads=o_rd,
+        sram_bytes=sram_bytes,
+        dram_ifmap_read_bytes=d_i,
+        dram_filter_read_bytes=d_f,
+        dram_ofmap_write_bytes=d_ow,
+        dram_ofmap_read_bytes=d_or,
+        dram_bytes=dram_bytes,
+        memory_cycles=memory,
+        stall_cycles=stall,
+        cycles=cycles,
         latency_s=cycles / (config.clock_ghz * 1e9),
-        mac_energy_j=mac_e, sram_energy_j=sram_e, dram_energy_j=dram_e, energy_j=mac_e + sram_e + dram_e,
+        mac_energy_j=mac_e,
+        sram_energy_j=sram_e,
+        dram_energy_j=dram_e,
+        energy_j=mac_e + sram_e + dram_e,
     )

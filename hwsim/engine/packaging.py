@@ -70,7 +70,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 
 __all__ = [
@@ -205,7 +205,9 @@ def _node_nre_factors(node_nre: float) -> tuple[float, float, float]:
     )
 
 
-_MODULE_NRE_55_PER_MM2, _CHIP_NRE_55_PER_MM2, _CHIP_NRE_55_FIXED = _node_nre_factors(ACTUARY_PARAMETERS["nodes"][55]["NRE"])
+_MODULE_NRE_55_PER_MM2, _CHIP_NRE_55_PER_MM2, _CHIP_NRE_55_FIXED = _node_nre_factors(
+    ACTUARY_PARAMETERS["nodes"][55]["NRE"]
+)
 
 
 @dataclass(frozen=True)
@@ -330,9 +332,7 @@ def normalize_node(node: int | str) -> int:
 def _check_package(package: str) -> str:
     key = package.strip().lower() if isinstance(package, str) else package
     if key not in PACKAGE_TYPES:
-        raise UnknownPackageError(
-            f"unknown package type {package!r}; expected one of: {', '.join(PACKAGE_TYPES)}"
-        )
+        raise UnknownPackageError(f"unknown package type {package!r}; expected one of: {', '.join(PACKAGE_TYPES)}")
     return key
 
 
@@ -385,7 +385,7 @@ class NodeParams:
     chip_nre_fixed_usd: float  #: 0.2·NRE, $
 
 
-@lru_cache(maxsize=None)
+@cache
 def _node_params(node_nm: int) -> NodeParams:
     row = ACTUARY_PARAMETERS["nodes"][node_nm]
     module_f, chip_f, chip_fixed = _node_nre_factors(row["NRE"])
@@ -611,9 +611,7 @@ def package_cost(chips: ChipSpec | Iterable[ChipSpec], package: str = "os") -> P
         substrate_area = chip_area * OS_AREA_SCALE_FACTOR
         layer = _os_layer_factor(n_chips, substrate_area)
         raw_package = substrate_area * OS_RE_COST_PER_MM2 * layer
-        raw_chips = sum(
-            (d.raw_die_cost_usd + c.area_mm2 * C4_BUMP_COST_PER_MM2) * c.count for c, d in zip(specs, dies)
-        )
+        raw_chips = sum((d.raw_die_cost_usd + c.area_mm2 * C4_BUMP_COST_PER_MM2) * c.count for c, d in zip(specs, dies))
         bond = OS_BONDING_YIELD**n_chips
         loss = 1.0 / bond - 1.0
         parts = CostParts(
@@ -773,9 +771,7 @@ def system_nre(chips: ChipSpec | Iterable[ChipSpec], package: str, volume: int) 
         if c.d2d_area_mm2 > 0:
             d2d_nodes.add(c.node_nm)
     module_total += sum(_node_params(n).module_nre_per_mm2 * D2D_NRE_AREA_MM2 for n in sorted(d2d_nodes))
-    return NreCost(
-        module_usd=module_total, chip_usd=chip_total, package_usd=package_nre(specs, package), volume=vol
-    )
+    return NreCost(module_usd=module_total, chip_usd=chip_total, package_usd=package_nre(specs, package), volume=vol)
 
 
 @dataclass(frozen=True)
@@ -791,9 +787,7 @@ class SystemCost:
         return self.recurring.total_cost_usd + (self.nre.per_unit_usd if self.nre else 0.0)
 
 
-def system_cost(
-    chips: ChipSpec | Iterable[ChipSpec], package: str = "os", volume: int | None = None
-) -> SystemCost:
+def system_cost(chips: ChipSpec | Iterable[ChipSpec], package: str = "os", volume: int | None = None) -> SystemCost:
     """:func:`package_cost` plus :func:`system_nre` when ``volume`` is given."""
     specs = _as_chips(chips)
     recurring = package_cost(specs, package)
@@ -845,8 +839,10 @@ def compare_soc_vs_chiplets(
     node_nm = normalize_node(node)
     soc_area = _check_area(soc_area_mm2, "SoC area")
     n = _check_count(n_chiplets, "number of chiplets")
-    if isinstance(d2d_area_ratio, bool) or not isinstance(d2d_area_ratio, (int, float)) or not (
-        math.isfinite(d2d_area_ratio) and d2d_area_ratio >= 0
+    if (
+        isinstance(d2d_area_ratio, bool)
+        or not isinstance(d2d_area_ratio, (int, float))
+        or not (math.isfinite(d2d_area_ratio) and d2d_area_ratio >= 0)
     ):
         raise InvalidAreaError(f"D2D area ratio must be a finite number ≥ 0, got {d2d_area_ratio!r}")
     module_area = soc_area / n
@@ -865,4 +861,3 @@ def compare_soc_vs_chiplets(
         soc=soc,
         chiplets=system_cost(specs, package, volume),
     )
-

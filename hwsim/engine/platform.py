@@ -54,19 +54,32 @@ class Platform:
             raise ConfigError(f"chiplet must be an AcceleratorConfig, got {type(self.chiplet).__name__}")
         if isinstance(self.n_chiplets, bool) or not isinstance(self.n_chiplets, int) or self.n_chiplets < 1:
             raise ConfigError(f"n_chiplets must be a positive integer, got {self.n_chiplets!r}")
-        for name, allow_zero in (("link_bandwidth_gbps", False), ("link_latency_ns", True),
-                                 ("link_energy_pj_per_byte", True)):
+        for name, allow_zero in (
+            ("link_bandwidth_gbps", False),
+            ("link_latency_ns", True),
+            ("link_energy_pj_per_byte", True),
+        ):
             value = getattr(self, name)
-            if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
-                    or value < 0 or (value == 0 and not allow_zero)):
-                raise ConfigError(f"{name} must be a {'non-negative' if allow_zero else 'positive'} "
-                                  f"finite number, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+                or (value == 0 and not allow_zero)
+            ):
+                raise ConfigError(
+                    f"{name} must be a {'non-negative' if allow_zero else 'positive'} finite number, got {value!r}"
+                )
 
     def to_dict(self) -> dict:
         """Plain dict: the chiplet's fields plus ``n_chiplets`` and the link parameters."""
         data = self.chiplet.to_dict()
-        data.update(n_chiplets=self.n_chiplets, link_bandwidth_gbps=self.link_bandwidth_gbps,
-                    link_latency_ns=self.link_latency_ns, link_energy_pj_per_byte=self.link_energy_pj_per_byte)
+        data.update(
+            n_chiplets=self.n_chiplets,
+            link_bandwidth_gbps=self.link_bandwidth_gbps,
+            link_latency_ns=self.link_latency_ns,
+            link_energy_pj_per_byte=self.link_energy_pj_per_byte,
+        )
         return data
 
 
@@ -133,8 +146,7 @@ def filter_shares(num_filters: int, n_chiplets: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(n_chiplets)]
 
 
-def simulate_layer(layer: ConvLayer | GemmLayer, platform: Platform | AcceleratorConfig,
-                   batch: int = 1) -> LayerResult:
+def simulate_layer(layer: ConvLayer | GemmLayer, platform: Platform | AcceleratorConfig, batch: int = 1) -> LayerResult:
     """Simulate one layer on a platform (or a single array). Raises ValueError on batch < 1."""
     if isinstance(platform, AcceleratorConfig):
         platform = Platform(platform)
@@ -161,17 +173,31 @@ def simulate_layer(layer: ConvLayer | GemmLayer, platform: Platform | Accelerato
         link_s = platform.link_latency_ns * 1e-9 + received / (platform.link_bandwidth_gbps * 1e9)
         energy += link_bytes * platform.link_energy_pj_per_byte * PJ
     return LayerResult(
-        name=layer.name, sr=first_comp.sr, sc=first_comp.sc, t=first_comp.t, row_folds=first_comp.row_folds,
-        col_folds=first_comp.col_folds, compute_cycles=compute_cycles, stall_cycles=cycles - compute_cycles,
-        cycles=cycles, macs=macs, utilization=macs / (cycles * cfg.pes * platform.n_chiplets),
-        sram_bytes=sram, dram_bytes=dram, link_bytes=link_bytes, link_s=link_s,
-        latency_s=cycles / (cfg.clock_ghz * 1e9) + link_s, energy_j=energy,
+        name=layer.name,
+        sr=first_comp.sr,
+        sc=first_comp.sc,
+        t=first_comp.t,
+        row_folds=first_comp.row_folds,
+        col_folds=first_comp.col_folds,
+        compute_cycles=compute_cycles,
+        stall_cycles=cycles - compute_cycles,
+        cycles=cycles,
+        macs=macs,
+        utilization=macs / (cycles * cfg.pes * platform.n_chiplets),
+        sram_bytes=sram,
+        dram_bytes=dram,
+        link_bytes=link_bytes,
+        link_s=link_s,
+        latency_s=cycles / (cfg.clock_ghz * 1e9) + link_s,
+        energy_j=energy,
     )
 
 
-def simulate_network(platform_or_config: Platform | AcceleratorConfig,
-                     layers: Sequence[ConvLayer | GemmLayer] | Iterable[ConvLayer | GemmLayer],
-                     batch: int = 1) -> NetworkResult:
+def simulate_network(
+    platform_or_config: Platform | AcceleratorConfig,
+    layers: Sequence[ConvLayer | GemmLayer] | Iterable[ConvLayer | GemmLayer],
+    batch: int = 1,
+) -> NetworkResult:
     """Simulate ``layers`` in order on a platform or a single array (= a 1-chiplet platform).
 
     Closed forms only (a ResNet-50 takes well under 10 ms). Raises ValueError on batch < 1 or no layers.
@@ -188,10 +214,16 @@ def simulate_network(platform_or_config: Platform | AcceleratorConfig,
     cycles = sum(r.cycles for r in results)
     macs = sum(r.macs for r in results)
     return NetworkResult(
-        layers=results, batch=batch, pes=pes, cycles=cycles,
+        layers=results,
+        batch=batch,
+        pes=pes,
+        cycles=cycles,
         compute_cycles=sum(r.compute_cycles for r in results),
-        stall_cycles=sum(r.stall_cycles for r in results), macs=macs, utilization=macs / (cycles * pes),
-        sram_bytes=sum(r.sram_bytes for r in results), dram_bytes=sum(r.dram_bytes for r in results),
+        stall_cycles=sum(r.stall_cycles for r in results),
+        macs=macs,
+        utilization=macs / (cycles * pes),
+        sram_bytes=sum(r.sram_bytes for r in results),
+        dram_bytes=sum(r.dram_bytes for r in results),
         link_bytes=sum(r.link_bytes for r in results),
         latency_s=cycles / (platform.chiplet.clock_ghz * 1e9) + sum(r.link_s for r in results),
         energy_j=sum(r.energy_j for r in results),

@@ -88,8 +88,16 @@ def simulate_compute(layer: ConvLayer | GemmLayer, config: AcceleratorConfig, ba
     row_folds, col_folds = fold_counts(sr, sc, config.rows, config.cols)
     cycles = cycles_for_dims(sr, sc, t, config.rows, config.cols, config.dataflow)
     macs = layer.macs * batch
-    return ComputeResult(sr=sr, sc=sc, t=t, row_folds=row_folds, col_folds=col_folds, cycles=cycles,
-                         macs=macs, utilization=macs / (cycles * config.pes))
+    return ComputeResult(
+        sr=sr,
+        sc=sc,
+        t=t,
+        row_folds=row_folds,
+        col_folds=col_folds,
+        cycles=cycles,
+        macs=macs,
+        utilization=macs / (cycles * config.pes),
+    )
 
 
 def compute_cycles(layer: ConvLayer | GemmLayer, config: AcceleratorConfig, batch: int = 1) -> int:

@@ -23,8 +23,16 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-CONV_COLUMNS = ("Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
-                "Num Filter", "Strides")
+CONV_COLUMNS = (
+    "Layer name",
+    "IFMAP Height",
+    "IFMAP Width",
+    "Filter Height",
+    "Filter Width",
+    "Channels",
+    "Num Filter",
+    "Strides",
+)
 GEMM_COLUMNS = ("Layer", "M", "N", "K")
 DATAFLOWS = ("os", "ws", "is")
 _SPARSITY_RE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*$")
@@ -124,10 +132,15 @@ class ConvLayer(_LayerBase):
     def ifmap_elems(self) -> int:
         """Ifmap elements the convolution actually touches per image (rows/columns skipped when
         stride > filter are not read) — equals SCALE-Sim's "DRAM IFMAP Reads" when the ifmap fits on chip."""
+
         def used(size: int, filt: int, out: int) -> int:
             return min(size, (out - 1) * self.stride + filt) if self.stride <= filt else out * filt
-        return used(self.ifmap_h, self.filter_h, self.ofmap_h) * used(self.ifmap_w, self.filter_w,
-                                                                      self.ofmap_w) * self.channels
+
+        return (
+            used(self.ifmap_h, self.filter_h, self.ofmap_h)
+            * used(self.ifmap_w, self.filter_w, self.ofmap_w)
+            * self.channels
+        )
 
     def with_filters(self, num_filters: int) -> ConvLayer:
         """Copy with ``num_filters`` filters."""
@@ -214,8 +227,9 @@ def _parse(text: str, source: str, columns: tuple[str, ...], gemm: bool) -> list
         raise TopologyError(f"{source}: empty topology (no header line)")
     hline, hcells = header
     if gemm and not _is_gemm_header(hcells):
-        raise TopologyError(f"{source}: line {hline}: header {','.join(hcells)!r} is not a GEMM header "
-                            f"'Layer, M, N, K,'")
+        raise TopologyError(
+            f"{source}: line {hline}: header {','.join(hcells)!r} is not a GEMM header 'Layer, M, N, K,'"
+        )
     if not gemm and _is_gemm_header(hcells):
         raise TopologyError(f"{source}: line {hline}: this is a GEMM 'Layer, M, N, K' file; read it as GEMM")
     layers = []
@@ -223,10 +237,14 @@ def _parse(text: str, source: str, columns: tuple[str, ...], gemm: bool) -> list
         if len(cells) < len(columns) or not all(cells[: len(columns)]):
             missing = next((i for i in range(len(columns)) if i >= len(cells) or not cells[i]), 0)
             hint = " (values must be separated by commas)" if len(cells) == 1 and re.search(r"[\t;]", cells[0]) else ""
-            raise TopologyError(f"{source}: line {lineno}, column {missing + 1} ({columns[missing]}): "
-                                f"missing value{hint} (expected {len(columns)} columns: {', '.join(columns)})")
-        values = [_positive_int(cells[i], f"{source}: line {lineno}, column {i + 1} ({columns[i]})")
-                  for i in range(1, len(columns))]
+            raise TopologyError(
+                f"{source}: line {lineno}, column {missing + 1} ({columns[missing]}): "
+                f"missing value{hint} (expected {len(columns)} columns: {', '.join(columns)})"
+            )
+        values = [
+            _positive_int(cells[i], f"{source}: line {lineno}, column {i + 1} ({columns[i]})")
+            for i in range(1, len(columns))
+        ]
         sp_col = len(columns)
         sparsity = _sparsity(cells, sp_col, f"{source}: line {lineno}, column {sp_col + 1} (Sparsity)")
         if gemm:
@@ -235,11 +253,14 @@ def _parse(text: str, source: str, columns: tuple[str, ...], gemm: bool) -> list
             continue
         ih, iw, fh, fw, ch, nf, stride = values
         if fh > ih:
-            raise TopologyError(f"{source}: line {lineno}, column 4 (Filter Height): filter height {fh} is "
-                                f"larger than IFMAP height {ih}")
+            raise TopologyError(
+                f"{source}: line {lineno}, column 4 (Filter Height): filter height {fh} is "
+                f"larger than IFMAP height {ih}"
+            )
         if fw > iw:
-            raise TopologyError(f"{source}: line {lineno}, column 5 (Filter Width): filter width {fw} is "
-                                f"larger than IFMAP width {iw}")
+            raise TopologyError(
+                f"{source}: line {lineno}, column 5 (Filter Width): filter width {fw} is larger than IFMAP width {iw}"
+            )
         layers.append(ConvLayer(cells[0], ih, iw, fh, fw, ch, nf, stride, sparsity))
     if not layers:
         raise TopologyError(f"{source}: no layers after the header (line {hline})")

@@ -20,13 +20,20 @@ def api():
 
 def test_applicant_creates_and_updates_a_draft(api, world):
     api.force_authenticate(world.applicant)
-    response = api.post(BASE, {"title": "鞋底膠合參數最佳化", "industry": "traditional", "customisations": ["hardware", "software"]}, format="json")
+    response = api.post(
+        BASE,
+        {"title": "鞋底膠合參數最佳化", "industry": "traditional", "customisations": ["hardware", "software"]},
+        format="json",
+    )
     assert response.status_code == 201, response.data
     assert (response.data["state"], response.data["applicant_org"]) == ("draft", world.org_a.name)
     case_id = response.data["id"]
     response = api.patch(f"{BASE}{case_id}/", {"application_field": "製鞋膠合製程", "state": "closed"}, format="json")
     assert response.status_code == 200
-    assert (response.data["application_field"], response.data["state"]) == ("製鞋膠合製程", "draft")  # state is read-only
+    assert (response.data["application_field"], response.data["state"]) == (
+        "製鞋膠合製程",
+        "draft",
+    )  # state is read-only
 
 
 def test_serializer_errors_are_400_with_field_messages(api, world):
@@ -55,8 +62,13 @@ def test_transition_and_conflict(api, world):
 def test_decision_by_api_and_role_checks(api, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     set_fields(case, state=CaseState.QUALIFICATION)
-    decision = {"decision": "refer", "comment": "轉介合作系統整合商", "eligible_applicant_type": True,
-                "eligible_need": True, "eligible_supply_chain_gap": True}
+    decision = {
+        "decision": "refer",
+        "comment": "轉介合作系統整合商",
+        "eligible_applicant_type": True,
+        "eligible_need": True,
+        "eligible_supply_chain_gap": True,
+    }
     api.force_authenticate(world.applicant)
     assert api.post(f"{BASE}{case.pk}/qualification-decision/", decision, format="json").status_code == 403
     api.force_authenticate(world.reviewer)

@@ -19,8 +19,13 @@ def test_decision_email_is_bilingual_and_sent_once(world, mailoutbox, django_cap
     with tenant_scope(world.a), django_capture_on_commit_callbacks(execute=True):
         case.refresh_from_db()
         log = services.decide_qualification(
-            case, world.reviewer, decision="request_documents", comment="請補充財務報表",
-            eligible_applicant_type=True, eligible_need=True, eligible_supply_chain_gap=True,
+            case,
+            world.reviewer,
+            decision="request_documents",
+            comment="請補充財務報表",
+            eligible_applicant_type=True,
+            eligible_need=True,
+            eligible_supply_chain_gap=True,
         )
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]

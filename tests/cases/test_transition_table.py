@@ -92,7 +92,8 @@ def test_transition_by_role_and_state(world, name, state):
     sources, allowed = TABLE[name]
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     eligible = name != "declare_not_eligible"
-    set_fields(case, 
+    set_fields(
+        case,
         state=state,
         eligible_applicant_type=True,
         eligible_need=True,

@@ -33,7 +33,12 @@ def test_applicant_creates_a_draft_for_their_organisation(client, world):
     assert response.status_code == 302
     with tenant_scope(world.a):
         case = DemandCase.objects.get(title="布匹織疵辨識")
-    assert (case.tenant_id, case.applicant_org_id, case.created_by_id, case.state) == (world.a.pk, world.org_a.pk, world.applicant.pk, "draft")
+    assert (case.tenant_id, case.applicant_org_id, case.created_by_id, case.state) == (
+        world.a.pk,
+        world.org_a.pk,
+        world.applicant.pk,
+        "draft",
+    )
 
 
 def test_office_staff_cannot_create_cases(client, world):
@@ -51,7 +56,9 @@ def test_invalid_customisation_combination_is_a_form_error(client, world):
 
 
 def test_submitting_an_incomplete_case_is_409_and_lists_what_is_missing(client, world):
-    case = DemandCaseFactory(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant, smart_system_need="")
+    case = DemandCaseFactory(
+        tenant=world.a, applicant_org=world.org_a, created_by=world.applicant, smart_system_need=""
+    )
     client.force_login(world.applicant)
     response = client.post(url("transition", case, action="submit"))
     assert response.status_code == 409
@@ -60,7 +67,9 @@ def test_submitting_an_incomplete_case_is_409_and_lists_what_is_missing(client, 
     assert _state(case) == "draft"
 
 
-def test_submit_numbers_the_case_and_starts_the_five_working_day_clock(client, world, django_capture_on_commit_callbacks, mailoutbox):
+def test_submit_numbers_the_case_and_starts_the_five_working_day_clock(
+    client, world, django_capture_on_commit_callbacks, mailoutbox
+):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     client.force_login(world.applicant)
     with django_capture_on_commit_callbacks(execute=True):
@@ -70,8 +79,8 @@ def test_submit_numbers_the_case_and_starts_the_five_working_day_clock(client, w
     year = dt.date.today().year
     assert case.reference == f"TSMP-{year}-0001"
     assert case.state == "submitted"
-    from platform_site.workdays import add_working_days
     from cases.models import taipei_today
+    from platform_site.workdays import add_working_days
 
     assert case.qualification_due == add_working_days(taipei_today(), 5)
     assert len(mailoutbox) == 1
@@ -103,8 +112,14 @@ def test_documents_are_served_only_to_authorised_users(client, world):
     with tenant_scope(world.a):
         document = case.documents.first()
     target = url("document_download", case, doc_pk=document.pk)
-    for user, status in [(world.applicant, 200), (world.reviewer, 200), (world.other_applicant, 404),
-                         (world.expert, 404), (world.b_reviewer, 404), (world.outsider, 404)]:
+    for user, status in [
+        (world.applicant, 200),
+        (world.reviewer, 200),
+        (world.other_applicant, 404),
+        (world.expert, 404),
+        (world.b_reviewer, 404),
+        (world.outsider, 404),
+    ]:
         client.force_login(user)
         response = client.get(target)
         assert response.status_code == status, user
@@ -139,7 +154,12 @@ def test_reviewer_decisions_move_the_case_and_are_logged(client, world):
         assert _state(case) == state
         with tenant_scope(world.a):
             log = ActivityLog.objects.select_related("actor").get(object_id=case.pk, field_name="state")
-        assert (log.actor, log.source_state, log.target_state, log.comment) == (world.reviewer, "qualification", state, "說明")
+        assert (log.actor, log.source_state, log.target_state, log.comment) == (
+            world.reviewer,
+            "qualification",
+            state,
+            "說明",
+        )
 
 
 def test_not_eligible_needs_an_unmet_criterion_and_keeps_the_form(client, world):
@@ -183,9 +203,20 @@ def test_documents_request_pauses_and_resubmission_resumes_the_clock(client, wor
         assert case.qualification_due == dt.date(2026, 2, 24)  # 11,12,13,23,24 (春節 14–22)
         services.transition_case(case, "start_qualification", world.reviewer)
         monkeypatch.setattr(case_models, "taipei_today", lambda: dt.date(2026, 2, 12))  # 2 days used, 8 left→3
-        services.decide_qualification(case, world.reviewer, decision="request_documents", comment="請補件",
-                                      eligible_applicant_type=True, eligible_need=True, eligible_supply_chain_gap=True)
-        assert (case.state, case.qualification_due, case.qualification_days_remaining) == ("documents_requested", None, 3)
+        services.decide_qualification(
+            case,
+            world.reviewer,
+            decision="request_documents",
+            comment="請補件",
+            eligible_applicant_type=True,
+            eligible_need=True,
+            eligible_supply_chain_gap=True,
+        )
+        assert (case.state, case.qualification_due, case.qualification_days_remaining) == (
+            "documents_requested",
+            None,
+            3,
+        )
         monkeypatch.setattr(case_models, "taipei_today", lambda: dt.date(2026, 3, 2))  # Monday
         services.transition_case(case, "resubmit", world.applicant)
         assert (case.state, case.qualification_due) == ("qualification", dt.date(2026, 3, 5))
@@ -197,7 +228,9 @@ def test_needs_analysis_is_recorded_by_office_staff_only(client, world):
     client.force_login(world.applicant)
     assert client.get(url("needs_analysis", case)).status_code == 403
     client.force_login(world.reviewer)
-    response = client.post(url("needs_analysis", case), {"summary": "需客製化晶片，建議晶片設計專案。", "project_types": ["chip_design"]})
+    response = client.post(
+        url("needs_analysis", case), {"summary": "需客製化晶片，建議晶片設計專案。", "project_types": ["chip_design"]}
+    )
     assert response.status_code == 302
     with tenant_scope(world.a):
         assert case.needs_analysis.project_types == ["chip_design"]

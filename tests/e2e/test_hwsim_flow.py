@@ -50,15 +50,28 @@ def worker(tmp_path: Path) -> Iterator[Any]:
     _fresh_connection_pools()
 
 
-def test_engineer_requests_two_platforms_watches_progress_and_downloads_the_certificate(page: Any, login: Any, worker: Any) -> None:
-    lab = TenantFactory(slug="ailab", name="AI晶片異質整合驗證實驗室", name_en="AI-Chip Verification Lab",
-                        kind=TenantKind.VERIFICATION_LAB)
+def test_engineer_requests_two_platforms_watches_progress_and_downloads_the_certificate(
+    page: Any, login: Any, worker: Any
+) -> None:
+    lab = TenantFactory(
+        slug="ailab",
+        name="AI晶片異質整合驗證實驗室",
+        name_en="AI-Chip Verification Lab",
+        kind=TenantKind.VERIFICATION_LAB,
+    )
     engineer = persona(lab, Role.OFFICE_REVIEWER, first_name="王美玲")
     customer = OrganizationFactory(tenant=lab, name="晶創科技股份有限公司")
     PlatformPresetFactory(tenant=lab, key="ws32-7nm-os", name="單晶片 32×32 WS 7 nm")
-    PlatformPresetFactory(tenant=lab, key="fo4x16-5nm", name="4 小晶片 16×16 扇出型 5 nm", chiplets=4,
-                          accelerator={"rows": 16, "cols": 16, "dataflow": "ws"}, node_nm=5, package="fo-chip-last",
-                          chiplet_area_mm2=20.0)
+    PlatformPresetFactory(
+        tenant=lab,
+        key="fo4x16-5nm",
+        name="4 小晶片 16×16 扇出型 5 nm",
+        chiplets=4,
+        accelerator={"rows": 16, "cols": 16, "dataflow": "ws"},
+        node_nm=5,
+        package="fo-chip-last",
+        chiplet_area_mm2=20.0,
+    )
 
     login(page, engineer)
     page.goto("/t/ailab/lab/requests/")

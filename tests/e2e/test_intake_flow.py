@@ -85,7 +85,9 @@ def test_applicant_registers_submits_and_reviewer_proceeds_to_preliminary(page, 
     page.click("main button[type=submit]")
     page.goto(case_url)
     assert page.locator("#case-status [data-state]").get_attribute("data-state") == "preliminary_review"
-    transitions = page.locator("#history li[data-transition]").evaluate_all("items => items.map(i => i.dataset.transition)")
+    transitions = page.locator("#history li[data-transition]").evaluate_all(
+        "items => items.map(i => i.dataset.transition)"
+    )
     assert transitions == ["submit", "start_qualification", "proceed_to_preliminary"]
     actions = page.locator("#history li").evaluate_all("items => items.map(i => i.dataset.action)")
     assert actions[0] == "created" and "document_uploaded" in actions and "checklist_saved" in actions

@@ -33,22 +33,43 @@ class Lab:
     outsider: Any
 
     def personas(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in (
-            "applicant", "colleague", "other_applicant", "engineer", "cto", "admin", "expert", "supplier",
-            "finance", "b_engineer", "b_applicant", "outsider",
-        )}
+        return {
+            name: getattr(self, name)
+            for name in (
+                "applicant",
+                "colleague",
+                "other_applicant",
+                "engineer",
+                "cto",
+                "admin",
+                "expert",
+                "supplier",
+                "finance",
+                "b_engineer",
+                "b_applicant",
+                "outsider",
+            )
+        }
 
 
 @pytest.fixture
 def lab(db: Any) -> Lab:
-    a = TenantFactory(slug="ailab", name="AI晶片異質整合驗證實驗室", name_en="AI-Chip Verification Lab",
-                      kind=TenantKind.VERIFICATION_LAB)
+    a = TenantFactory(
+        slug="ailab",
+        name="AI晶片異質整合驗證實驗室",
+        name_en="AI-Chip Verification Lab",
+        kind=TenantKind.VERIFICATION_LAB,
+    )
     b = TenantFactory(slug="otherlab", name="另一驗證實驗室", kind=TenantKind.VERIFICATION_LAB)
     org = OrganizationFactory(tenant=a, name="晶創科技股份有限公司", ubn="00501508")
     org2 = OrganizationFactory(tenant=a, name="邊緣智能股份有限公司")
     org_b = OrganizationFactory(tenant=b, name="乙實驗室客戶股份有限公司")
     return Lab(
-        a=a, b=b, org=org, org2=org2, org_b=org_b,
+        a=a,
+        b=b,
+        org=org,
+        org2=org2,
+        org_b=org_b,
         applicant=persona(a, Role.APPLICANT, org, first_name="陳志明"),
         colleague=persona(a, Role.APPLICANT, org),
         other_applicant=persona(a, Role.APPLICANT, org2),

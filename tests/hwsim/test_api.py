@@ -11,7 +11,12 @@ from hwsim import services
 from hwsim.models import VerificationJob, VerificationRequest
 from platform_site.tenancy import tenant_scope
 from tests.factories import TenantFactory, persona
-from tests.hwsim.factories import PlatformPresetFactory, VerificationJobFactory, VerificationRequestFactory, job_in_state
+from tests.hwsim.factories import (
+    PlatformPresetFactory,
+    VerificationJobFactory,
+    VerificationRequestFactory,
+    job_in_state,
+)
 
 
 @pytest.fixture
@@ -26,20 +31,36 @@ def _base(tenant: Any) -> str:
 
 
 def _body(**change: Any) -> dict[str, Any]:
-    return {"title": "API 驗證", "platforms": ["ws32", "fo-4x16"], "workloads": [{"key": "resnet18", "batch": 2}],
-            "scenarios": ["SingleStream", "Offline"], "seed": 5, "quick": True, **change}
+    return {
+        "title": "API 驗證",
+        "platforms": ["ws32", "fo-4x16"],
+        "workloads": [{"key": "resnet18", "batch": 2}],
+        "scenarios": ["SingleStream", "Offline"],
+        "seed": 5,
+        "quick": True,
+        **change,
+    }
 
 
 @pytest.fixture
 def presets(lab: Any) -> list[Any]:
     return [
         PlatformPresetFactory(tenant=lab.a, key="ws32"),
-        PlatformPresetFactory(tenant=lab.a, key="fo-4x16", chiplets=4, accelerator={"rows": 16, "cols": 16},
-                              node_nm=5, package="fo-chip-last", chiplet_area_mm2=20.0),
+        PlatformPresetFactory(
+            tenant=lab.a,
+            key="fo-4x16",
+            chiplets=4,
+            accelerator={"rows": 16, "cols": 16},
+            node_nm=5,
+            package="fo-chip-last",
+            chiplet_area_mm2=20.0,
+        ),
     ]
 
 
-def test_create_poll_and_fetch_results(api: APIClient, lab: Any, presets: list, django_capture_on_commit_callbacks: Any) -> None:
+def test_create_poll_and_fetch_results(
+    api: APIClient, lab: Any, presets: list, django_capture_on_commit_callbacks: Any
+) -> None:
     api.force_authenticate(lab.applicant)
     with django_capture_on_commit_callbacks() as queued:
         created = api.post(f"{_base(lab.a)}/requests/", _body(), format="json")
@@ -47,7 +68,10 @@ def test_create_poll_and_fetch_results(api: APIClient, lab: Any, presets: list, 
     assert len(queued) == 1
     pk = created.data["id"]
     assert (created.data["platforms"], created.data["state"], created.data["requester_org"]) == (
-        ["ws32", "fo-4x16"], "queued", lab.org.name)
+        ["ws32", "fo-4x16"],
+        "queued",
+        lab.org.name,
+    )
     status = api.get(f"{_base(lab.a)}/requests/{pk}/status/")
     assert (status.status_code, status.data["state"], status.data["progress"]) == (200, "queued", 0.0)
     not_ready = api.get(f"{_base(lab.a)}/requests/{pk}/results/")
@@ -107,8 +131,11 @@ def test_only_staff_and_applicants_create(api: APIClient, lab: Any, presets: lis
 
 
 def test_cancel_then_cancel_again_is_a_409(api: APIClient, lab: Any) -> None:
-    job = job_in_state("running", tenant=lab.a, request=VerificationRequestFactory(
-        tenant=lab.a, requester=lab.applicant, requester_org=lab.org))
+    job = job_in_state(
+        "running",
+        tenant=lab.a,
+        request=VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org),
+    )
     api.force_authenticate(lab.colleague)
     assert api.post(f"{_base(lab.a)}/requests/{job.request_id}/cancel/").status_code == 403
     api.force_authenticate(lab.applicant)
@@ -131,10 +158,18 @@ def test_every_route_is_404_for_other_tenants_and_organisations(api: APIClient, 
     with tenant_scope(lab.a):
         services.run_job(job.pk)
     base = _base(lab.a)
-    object_routes = [("get", f"{base}/requests/{vr.pk}/"), ("get", f"{base}/requests/{vr.pk}/status/"),
-                     ("get", f"{base}/requests/{vr.pk}/results/"), ("post", f"{base}/requests/{vr.pk}/cancel/")]
-    tenant_routes = [("get", f"{base}/presets/"), ("get", f"{base}/presets/{presets[0].pk}/"),
-                     ("get", f"{base}/requests/"), ("post", f"{base}/requests/")]
+    object_routes = [
+        ("get", f"{base}/requests/{vr.pk}/"),
+        ("get", f"{base}/requests/{vr.pk}/status/"),
+        ("get", f"{base}/requests/{vr.pk}/results/"),
+        ("post", f"{base}/requests/{vr.pk}/cancel/"),
+    ]
+    tenant_routes = [
+        ("get", f"{base}/presets/"),
+        ("get", f"{base}/presets/{presets[0].pk}/"),
+        ("get", f"{base}/requests/"),
+        ("post", f"{base}/requests/"),
+    ]
     for user in (lab.b_engineer, lab.b_applicant, lab.outsider, lab.other_applicant, lab.supplier):
         api.force_authenticate(user)
         for method, url in object_routes:
@@ -161,7 +196,9 @@ def test_anonymous_is_refused(api: APIClient, lab: Any) -> None:
 
 
 @pytest.mark.parametrize("rows", [1, 30])
-def test_request_list_queries_are_bounded(api: APIClient, lab: Any, rows: int, django_assert_max_num_queries: Any) -> None:
+def test_request_list_queries_are_bounded(
+    api: APIClient, lab: Any, rows: int, django_assert_max_num_queries: Any
+) -> None:
     for _ in range(rows):
         job_in_state("running", tenant=lab.a, request=VerificationRequestFactory(tenant=lab.a, requester_org=lab.org))
     api.force_authenticate(lab.applicant)

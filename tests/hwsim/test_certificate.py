@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import FrozenInstanceError
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.template import Context
@@ -15,9 +15,17 @@ from hwsim.charts import all_charts
 from hwsim.runner import run_verification
 
 SPEC = {
-    "seed": 5, "quick": True,
-    "platforms": [{"key": "edge", "name": "Edge NPU 邊緣", "accelerator": {"rows": 32, "cols": 32},
-                   "node_nm": 28, "chiplet_area_mm2": 25.0}],
+    "seed": 5,
+    "quick": True,
+    "platforms": [
+        {
+            "key": "edge",
+            "name": "Edge NPU 邊緣",
+            "accelerator": {"rows": 32, "cols": 32},
+            "node_nm": 28,
+            "chiplet_area_mm2": 25.0,
+        }
+    ],
     "workloads": [{"key": "mobilenet_v1", "batch": 1}],
     "scenarios": ["SingleStream", "Offline"],
 }
@@ -27,9 +35,17 @@ SPEC = {
 def context() -> CertificateContext:
     results = run_verification(SPEC)
     return CertificateContext(
-        report_number="AIL-2025-0007", tenant_name="AI晶片系統驗證實驗室", tenant_name_en="AI-Chip Verification Lab",
-        requester="晶創科技股份有限公司", title="邊緣推論晶片驗證", issued_at=datetime(2025, 3, 14, 10, 0, tzinfo=timezone.utc),
-        spec=SPEC, results=results, charts=all_charts(results), simulator_version=results["simulator_version"])
+        report_number="AIL-2025-0007",
+        tenant_name="AI晶片系統驗證實驗室",
+        tenant_name_en="AI-Chip Verification Lab",
+        requester="晶創科技股份有限公司",
+        title="邊緣推論晶片驗證",
+        issued_at=datetime(2025, 3, 14, 10, 0, tzinfo=UTC),
+        spec=SPEC,
+        results=results,
+        charts=all_charts(results),
+        simulator_version=results["simulator_version"],
+    )
 
 
 @pytest.fixture(scope="module")

@@ -17,17 +17,27 @@ SCENARIOS = ["SingleStream", "Server"]
 @pytest.fixture(scope="module")
 def results() -> dict:
     acc = {"rows": 16, "cols": 16, "bandwidth_gbps": 20.0}
-    return run_verification({
-        "seed": 1, "quick": True,
-        "platforms": [
-            {"key": "a", "name": "平台 A", "accelerator": acc, "node_nm": 7, "chiplet_area_mm2": 30.0},
-            {"key": "b.2", "name": "Platform B", "accelerator": acc, "chiplets": 2, "node_nm": 7,
-             "chiplet_area_mm2": 20.0, "package": "fo-chip-first"},
-        ],
-        # 2 encoder layers = 76 GEMMs: exercises the > 60-layer (step line) branch of the layers chart
-        "workloads": [{"key": "bert_large", "batch": 1, "params": {"layers": 2, "seq_len": 64}}],
-        "scenarios": SCENARIOS,
-    })
+    return run_verification(
+        {
+            "seed": 1,
+            "quick": True,
+            "platforms": [
+                {"key": "a", "name": "平台 A", "accelerator": acc, "node_nm": 7, "chiplet_area_mm2": 30.0},
+                {
+                    "key": "b.2",
+                    "name": "Platform B",
+                    "accelerator": acc,
+                    "chiplets": 2,
+                    "node_nm": 7,
+                    "chiplet_area_mm2": 20.0,
+                    "package": "fo-chip-first",
+                },
+            ],
+            # 2 encoder layers = 76 GEMMs: exercises the > 60-layer (step line) branch of the layers chart
+            "workloads": [{"key": "bert_large", "batch": 1, "params": {"layers": 2, "seq_len": 64}}],
+            "scenarios": SCENARIOS,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +83,10 @@ def test_deterministic(results, charts):
 
 def test_labels_are_translatable(results):
     small = {**results, "platforms": results["platforms"][:1]}
-    svg = all_charts(small, {"cost_title": "每一良品封裝成本", "raw_chips_usd": "裸晶",
-                             "layers_title": "逐層週期：{platform}／{workload}"})
+    svg = all_charts(
+        small,
+        {"cost_title": "每一良品封裝成本", "raw_chips_usd": "裸晶", "layers_title": "逐層週期：{platform}／{workload}"},
+    )
     assert "每一良品封裝成本" in svg["cost"] and "裸晶" in svg["cost"]
     assert "逐層週期：平台 A" in svg["layers:a:bert_large"]
     with pytest.raises(ValueError, match="nope"):

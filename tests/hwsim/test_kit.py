@@ -71,14 +71,22 @@ def test_one_rule_says_whether_a_request_can_be_submitted(lab, client):
         assert lab_services.submit_refusal(request) is None
         lab_services.submit(request, lab.applicant, enqueue=False)
         assert lab_services.submit_refusal(request).code == "job_active"
-    assert reverse("hwsim:submit", kwargs={"tenant_slug": "ailab", "pk": request.pk}) not in client.get(detail).content.decode()
+    assert (
+        reverse("hwsim:submit", kwargs={"tenant_slug": "ailab", "pk": request.pk})
+        not in client.get(detail).content.decode()
+    )
 
 
 def test_hwsim_request_history_shows_creation_and_every_jobs_transitions(lab, client):
     with tenant_scope(lab.a):
         request = lab_services.create_request(
-            lab.applicant, title="NPU 驗證", presets=[PlatformPresetFactory(tenant=lab.a)],
-            workloads=[{"key": "resnet18", "batch": 2}], scenarios=["Offline"], quick=True, requester_org=lab.org,
+            lab.applicant,
+            title="NPU 驗證",
+            presets=[PlatformPresetFactory(tenant=lab.a)],
+            workloads=[{"key": "resnet18", "batch": 2}],
+            scenarios=["Offline"],
+            quick=True,
+            requester_org=lab.org,
         )
         job = request.jobs.get()
         lab_services.cancel(job, lab.applicant, comment="批次大小錯誤")
@@ -87,5 +95,7 @@ def test_hwsim_request_history_shows_creation_and_every_jobs_transitions(lab, cl
     client.force_login(lab.applicant)
     body = client.get(reverse("hwsim:detail", kwargs={"tenant_slug": "ailab", "pk": request.pk}), **EN).content.decode()
     assert body.count('data-action="created"') == 3  # the request, its first and its second job
-    assert body.count("Created <span class=\"fw-normal\">(verification job)</span>") == 2
-    assert 'data-transition="cancel"' in body and "批次大小錯誤" in body and "Queued → <strong>Cancelled</strong>" in body
+    assert body.count('Created <span class="fw-normal">(verification job)</span>') == 2
+    assert (
+        'data-transition="cancel"' in body and "批次大小錯誤" in body and "Queued → <strong>Cancelled</strong>" in body
+    )

@@ -66,7 +66,9 @@ def test_transition_table(lab: Any, state: str, name: str) -> None:
                 assert job.state == TARGETS[name]
                 log = ActivityLog.objects.get(object_id=job.pk, action=name)
                 assert (log.field_name, log.source_state, log.target_state) == ("state", state, TARGETS[name])
-                assert (log.actor, log.by_system) == ((user, False) if actor_name in ALLOWED["cancel"] else (None, True))
+                assert (log.actor, log.by_system) == (
+                    (user, False) if actor_name in ALLOWED["cancel"] else (None, True)
+                )
             else:
                 assert job.state == state
         if state not in SOURCES[name]:
@@ -87,8 +89,13 @@ def test_succeed_keeps_results_and_progress_in_the_same_save(lab: Any) -> None:
 
 def test_accelerator_is_validated_through_the_engine_config() -> None:
     validate_accelerator({"rows": 16, "cols": 16, "dataflow": "os"})
-    for bad in ({"rows": 16}, {"rows": 0, "cols": 4}, {"rows": 4, "cols": 4, "foo": 1}, [1, 2],
-                {"rows": 4, "cols": 4, "dataflow": "xy"}):
+    for bad in (
+        {"rows": 16},
+        {"rows": 0, "cols": 4},
+        {"rows": 4, "cols": 4, "foo": 1},
+        [1, 2],
+        {"rows": 4, "cols": 4, "dataflow": "xy"},
+    ):
         with pytest.raises(ValidationError):
             validate_accelerator(bad)
 

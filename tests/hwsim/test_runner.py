@@ -25,13 +25,29 @@ ACC = {"rows": 32, "cols": 32, "dataflow": "os", "bandwidth_gbps": 25.0, "clock_
 
 def make_spec(**over) -> dict:
     spec = {
-        "seed": 3, "quick": True,
+        "seed": 3,
+        "quick": True,
         "platforms": [
-            {"key": "mono", "name": "Monolithic", "accelerator": dict(ACC), "chiplets": 1, "node_nm": 7,
-             "chiplet_area_mm2": 80.0, "package": "os"},
-            {"key": "fo2", "name": "扇出 2-chiplet", "accelerator": dict(ACC, rows=16), "chiplets": 2,
-             "link_bandwidth_gbps": 32.0, "link_latency_ns": 20.0, "node_nm": 7, "chiplet_area_mm2": 45.0,
-             "package": "fo-chip-last"},
+            {
+                "key": "mono",
+                "name": "Monolithic",
+                "accelerator": dict(ACC),
+                "chiplets": 1,
+                "node_nm": 7,
+                "chiplet_area_mm2": 80.0,
+                "package": "os",
+            },
+            {
+                "key": "fo2",
+                "name": "扇出 2-chiplet",
+                "accelerator": dict(ACC, rows=16),
+                "chiplets": 2,
+                "link_bandwidth_gbps": 32.0,
+                "link_latency_ns": 20.0,
+                "node_nm": 7,
+                "chiplet_area_mm2": 45.0,
+                "package": "fo-chip-last",
+            },
         ],
         "workloads": [{"key": "resnet18", "batch": 2, "params": {}}],
         "scenarios": ["SingleStream", "MultiStream", "Server", "Offline"],
@@ -56,7 +72,8 @@ def test_single_chiplet_network_equals_bare_simulate_network(results):
     assert w["network"]["latency_s"] == expected.latency_s
     assert w["network"]["energy_j"] == expected.energy_j
     assert [(x["name"], x["cycles"], x["macs"], x["utilization"]) for x in w["layers"]] == [
-        (x.name, x.cycles, x.macs, x.utilization) for x in expected.layers]
+        (x.name, x.cycles, x.macs, x.utilization) for x in expected.layers
+    ]
 
 
 def test_multi_chiplet_network_and_cost_use_the_platform(results):
@@ -109,8 +126,15 @@ def test_server_latencies_recomputed_match_loadgen(max_batch):
     layers = parse_conv_csv(builtin_topology_text("mobilenet_v1"))
     dev = _NetworkDevice(Platform(AcceleratorConfig(**ACC)), layers)
     qps = 0.8 / dev.service_time_s(1)
-    r = lg.run_server(dev, target_qps=qps, latency_bound_s=0.05, seed=11, max_batch=max_batch,
-                      min_duration_s=0.0, min_query_count=2000)
+    r = lg.run_server(
+        dev,
+        target_qps=qps,
+        latency_bound_s=0.05,
+        seed=11,
+        max_batch=max_batch,
+        min_duration_s=0.0,
+        min_query_count=2000,
+    )
     lat = server_latencies_ns(dev, r.query_count, qps, 11, max_batch)
     n = len(lat)
     assert {k: lat[int(n * float(k) / 100)] / 1e9 for k in r.percentiles} == r.percentiles
@@ -158,21 +182,24 @@ def test_perf_per_usd_without_offline_uses_inverse_latency():
     assert w["perf_per_usd"] == pytest.approx(1 / latency1 / cost)
 
 
-@pytest.mark.parametrize(("mutate", "needle"), [
-    (lambda s: s["workloads"][0].update(key="alexnet"), "alexnet"),
-    (lambda s: s["platforms"][0]["accelerator"].update(array_size=8), "array_size"),
-    (lambda s: s["platforms"][0].update(colour="red"), "colour"),
-    (lambda s: s["workloads"][0].update(repeat=2), "repeat"),
-    (lambda s: s.update(title="x"), "title"),
-    (lambda s: s.update(scenarios=["Streaming"]), "Streaming"),
-    (lambda s: s["workloads"][0].update(key="bert_large", params={"heads": 4}), "heads"),
-    (lambda s: s["platforms"][0].update(node_nm=6), "node"),
-    (lambda s: s["platforms"][0].update(package="cowos"), "cowos"),
-    (lambda s: s["platforms"][0]["accelerator"].update(dataflow="rs"), "dataflow"),
-    (lambda s: s["platforms"][1].update(key="mono"), "duplicate"),
-    (lambda s: s["workloads"][0].update(batch=0), "batch"),
-    (lambda s: s["platforms"][0]["accelerator"].pop("rows"), "rows"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "needle"),
+    [
+        (lambda s: s["workloads"][0].update(key="alexnet"), "alexnet"),
+        (lambda s: s["platforms"][0]["accelerator"].update(array_size=8), "array_size"),
+        (lambda s: s["platforms"][0].update(colour="red"), "colour"),
+        (lambda s: s["workloads"][0].update(repeat=2), "repeat"),
+        (lambda s: s.update(title="x"), "title"),
+        (lambda s: s.update(scenarios=["Streaming"]), "Streaming"),
+        (lambda s: s["workloads"][0].update(key="bert_large", params={"heads": 4}), "heads"),
+        (lambda s: s["platforms"][0].update(node_nm=6), "node"),
+        (lambda s: s["platforms"][0].update(package="cowos"), "cowos"),
+        (lambda s: s["platforms"][0]["accelerator"].update(dataflow="rs"), "dataflow"),
+        (lambda s: s["platforms"][1].update(key="mono"), "duplicate"),
+        (lambda s: s["workloads"][0].update(batch=0), "batch"),
+        (lambda s: s["platforms"][0]["accelerator"].pop("rows"), "rows"),
+    ],
+)
 def test_invalid_spec_raises_value_error_naming_the_key(mutate, needle):
     spec = make_spec()
     mutate(spec)
@@ -191,9 +218,10 @@ def test_validate_spec_fills_defaults():
 
 
 def test_runner_and_charts_do_not_import_django():
-    code = ("import sys, hwsim.runner, hwsim.charts\n"
-            "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)\n")
+    code = (
+        "import sys, hwsim.runner, hwsim.charts\n"
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -16,7 +16,12 @@ from hwsim.runner import run_verification
 from platform_site.models import ActivityLog
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused
-from tests.hwsim.factories import PlatformPresetFactory, VerificationJobFactory, VerificationRequestFactory, job_in_state
+from tests.hwsim.factories import (
+    PlatformPresetFactory,
+    VerificationJobFactory,
+    VerificationRequestFactory,
+    job_in_state,
+)
 
 YEAR = timezone.localdate().year
 
@@ -25,9 +30,9 @@ def _logs(job: VerificationJob) -> list[tuple[str, str, str]]:
     ct = ContentType.objects.get_for_model(VerificationJob)
     with tenant_scope(job.tenant):  # PostgreSQL row-level security: read inside the tenant
         return list(
-            ActivityLog.objects.filter(content_type=ct, object_id=job.pk).exclude(field_name="").values_list(
-                "action", "source_state", "target_state"
-            )
+            ActivityLog.objects.filter(content_type=ct, object_id=job.pk)
+            .exclude(field_name="")
+            .values_list("action", "source_state", "target_state")
         )
 
 
@@ -35,8 +40,14 @@ def _create(lab: Any, user: Any, **kwargs: Any) -> VerificationRequest:
     presets = kwargs.pop("presets", None) or [PlatformPresetFactory(tenant=lab.a)]
     with tenant_scope(lab.a):
         return services.create_request(
-            user, title="NPU 驗證", presets=presets, workloads=[{"key": "resnet18", "batch": 2}],
-            scenarios=["SingleStream", "Offline"], seed=3, quick=True, **kwargs,
+            user,
+            title="NPU 驗證",
+            presets=presets,
+            workloads=[{"key": "resnet18", "batch": 2}],
+            scenarios=["SingleStream", "Offline"],
+            seed=3,
+            quick=True,
+            **kwargs,
         )
 
 

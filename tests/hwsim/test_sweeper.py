@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from hwsim import services, tasks
 from hwsim.models import VerificationJob
 from hwsim.runner import run_verification
-from platform_site.models import OutboxMessage, ActivityLog
+from platform_site.models import ActivityLog, OutboxMessage
 from platform_site.tenancy import tenant_scope
 from tests.hwsim.factories import VerificationJobFactory, job_in_state
 
@@ -27,7 +27,8 @@ def _logs(job: VerificationJob) -> list[tuple[str, str, str]]:
     ct = ContentType.objects.get_for_model(VerificationJob)
     with tenant_scope(job.tenant):
         return list(
-            ActivityLog.objects.filter(content_type=ct, object_id=job.pk).exclude(field_name="")
+            ActivityLog.objects.filter(content_type=ct, object_id=job.pk)
+            .exclude(field_name="")
             .order_by("pk")
             .values_list("action", "source_state", "target_state")
         )

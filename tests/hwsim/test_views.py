@@ -11,7 +11,12 @@ from hwsim import services
 from hwsim.models import VerificationJob, VerificationRequest
 from platform_site.tenancy import tenant_scope
 from tests.factories import TenantFactory, persona
-from tests.hwsim.factories import PlatformPresetFactory, VerificationJobFactory, VerificationRequestFactory, job_in_state
+from tests.hwsim.factories import (
+    PlatformPresetFactory,
+    VerificationJobFactory,
+    VerificationRequestFactory,
+    job_in_state,
+)
 
 PAGES = ["detail", "status", "results", "certificate"]
 POSTS = ["cancel", "submit"]
@@ -70,8 +75,11 @@ def test_preset_list_queries_are_bounded(client: Any, lab: Any, rows: int, djang
 
 
 def test_detail_shows_the_progress_bar_that_polls_until_the_job_ends(client: Any, lab: Any) -> None:
-    job = job_in_state("running", tenant=lab.a, request=VerificationRequestFactory(
-        tenant=lab.a, requester=lab.applicant, requester_org=lab.org))
+    job = job_in_state(
+        "running",
+        tenant=lab.a,
+        request=VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org),
+    )
     with tenant_scope(lab.a):
         VerificationJob.objects.filter(pk=job.pk).update(progress=0.42, message="ResNet-18 · Offline")
     client.force_login(lab.applicant)
@@ -88,16 +96,22 @@ def test_detail_shows_the_progress_bar_that_polls_until_the_job_ends(client: Any
 
 
 def test_a_colleague_may_see_but_not_cancel(client: Any, lab: Any) -> None:
-    job = job_in_state("running", tenant=lab.a, request=VerificationRequestFactory(
-        tenant=lab.a, requester=lab.applicant, requester_org=lab.org))
+    job = job_in_state(
+        "running",
+        tenant=lab.a,
+        request=VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org),
+    )
     client.force_login(lab.colleague)
     assert 'id="cancel-button"' not in client.get(_url("detail", lab.a, job.request_id)).content.decode()
     assert client.post(_url("cancel", lab.a, job.request_id)).status_code == 403
 
 
 def test_the_requester_cancels_a_running_job(client: Any, lab: Any) -> None:
-    job = job_in_state("running", tenant=lab.a, request=VerificationRequestFactory(
-        tenant=lab.a, requester=lab.applicant, requester_org=lab.org))
+    job = job_in_state(
+        "running",
+        tenant=lab.a,
+        request=VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org),
+    )
     client.force_login(lab.applicant)
     response = client.post(_url("cancel", lab.a, job.request_id), follow=True)
     assert response.status_code == 200
@@ -110,26 +124,45 @@ def test_the_requester_cancels_a_running_job(client: Any, lab: Any) -> None:
 
 
 def test_run_again_after_a_failure(client: Any, lab: Any, django_capture_on_commit_callbacks: Any) -> None:
-    job = job_in_state("failed", tenant=lab.a, request=VerificationRequestFactory(
-        tenant=lab.a, requester=lab.applicant, requester_org=lab.org))
+    job = job_in_state(
+        "failed",
+        tenant=lab.a,
+        request=VerificationRequestFactory(tenant=lab.a, requester=lab.applicant, requester_org=lab.org),
+    )
     client.force_login(lab.engineer)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(_url("submit", lab.a, job.request_id)).status_code == 302
     with tenant_scope(lab.a):
         assert list(VerificationJob.objects.filter(request_id=job.request_id).values_list("state", flat=True)) == [
-            "succeeded", "failed"]
+            "succeeded",
+            "failed",
+        ]
     assert client.post(_url("submit", lab.a, job.request_id)).status_code == 409
 
 
 def test_create_request_form(client: Any, lab: Any, django_capture_on_commit_callbacks: Any) -> None:
     first = PlatformPresetFactory(tenant=lab.a)
-    second = PlatformPresetFactory(tenant=lab.a, key="fo-4x16", chiplets=4, accelerator={"rows": 16, "cols": 16},
-                                   node_nm=5, package="fo-chip-last", chiplet_area_mm2=20.0)
+    second = PlatformPresetFactory(
+        tenant=lab.a,
+        key="fo-4x16",
+        chiplets=4,
+        accelerator={"rows": 16, "cols": 16},
+        node_nm=5,
+        package="fo-chip-last",
+        chiplet_area_mm2=20.0,
+    )
     client.force_login(lab.applicant)
     assert client.get(_url("create", lab.a)).status_code == 200
-    data = {"title": "兩平台比較", "platforms": [first.pk, second.pk], "workload_keys": ["resnet18", "mobilenet_v1"],
-            "batch_resnet18": "4", "batch_mobilenet_v1": "", "scenarios": ["SingleStream", "Offline"], "quick": "on",
-            "seed": "11"}
+    data = {
+        "title": "兩平台比較",
+        "platforms": [first.pk, second.pk],
+        "workload_keys": ["resnet18", "mobilenet_v1"],
+        "batch_resnet18": "4",
+        "batch_mobilenet_v1": "",
+        "scenarios": ["SingleStream", "Offline"],
+        "quick": "on",
+        "seed": "11",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("create", lab.a), data)
     assert response.status_code == 302
@@ -159,8 +192,15 @@ def test_create_request_form(client: Any, lab: Any, django_capture_on_commit_cal
 def test_bad_input_is_a_form_error(client: Any, lab: Any, change: dict, field: str) -> None:
     preset = PlatformPresetFactory(tenant=lab.a)
     client.force_login(lab.engineer)
-    data = {"title": "x", "platforms": [preset.pk], "workload_keys": ["resnet18"], "batch_resnet18": "1",
-            "scenarios": ["Offline"], "seed": "1", **change}
+    data = {
+        "title": "x",
+        "platforms": [preset.pk],
+        "workload_keys": ["resnet18"],
+        "batch_resnet18": "1",
+        "scenarios": ["Offline"],
+        "seed": "1",
+        **change,
+    }
     response = client.post(_url("create", lab.a), data)
     assert response.status_code == 400
     assert field in response.context["form"].errors
@@ -171,8 +211,17 @@ def test_bad_input_is_a_form_error(client: Any, lab: Any, change: dict, field: s
 def test_a_preset_the_simulator_rejects_is_a_form_error(client: Any, lab: Any) -> None:
     preset = PlatformPresetFactory(tenant=lab.a, chiplet_area_mm2=80000.0)  # not one die per 300 mm wafer
     client.force_login(lab.engineer)
-    response = client.post(_url("create", lab.a), {"title": "x", "platforms": [preset.pk], "workload_keys": ["resnet18"],
-                                                   "batch_resnet18": "1", "scenarios": ["Offline"], "seed": "1"})
+    response = client.post(
+        _url("create", lab.a),
+        {
+            "title": "x",
+            "platforms": [preset.pk],
+            "workload_keys": ["resnet18"],
+            "batch_resnet18": "1",
+            "scenarios": ["Offline"],
+            "seed": "1",
+        },
+    )
     assert response.status_code == 400
     assert "The simulator cannot run this request" in str(response.context["form"].non_field_errors())
 
@@ -196,9 +245,20 @@ def test_results_before_success_redirect_to_the_request(client: Any, lab: Any) -
 
 def test_certificate_pdf_for_the_requesters_organisation_and_lab_staff_only(client: Any, lab: Any) -> None:
     vr = _succeeded_request(lab)
-    expected = {"applicant": 200, "colleague": 200, "engineer": 200, "cto": 200, "admin": 200,
-                "other_applicant": 404, "expert": 404, "supplier": 404, "finance": 404, "b_engineer": 404,
-                "b_applicant": 404, "outsider": 404}
+    expected = {
+        "applicant": 200,
+        "colleague": 200,
+        "engineer": 200,
+        "cto": 200,
+        "admin": 200,
+        "other_applicant": 404,
+        "expert": 404,
+        "supplier": 404,
+        "finance": 404,
+        "b_engineer": 404,
+        "b_applicant": 404,
+        "outsider": 404,
+    }
     got = {}
     for name, user in lab.personas().items():
         client.force_login(user)

@@ -65,7 +65,8 @@ def _transitions(lab: Any, job_pk: int) -> list[tuple[str, Any]]:
     with tenant_scope(lab.a):
         ct = ContentType.objects.get_for_model(VerificationJob)
         return list(
-            ActivityLog.objects.filter(content_type=ct, object_id=job_pk).exclude(field_name="")
+            ActivityLog.objects.filter(content_type=ct, object_id=job_pk)
+            .exclude(field_name="")
             .order_by("pk")
             .values_list("action", "at")
         )

@@ -10,13 +10,22 @@ import sys
 
 import pytest
 
-from hwsim.engine import SIMULATOR_VERSION
-from hwsim.engine import cli, cli_loadgen_check
+from hwsim.engine import SIMULATOR_VERSION, cli, cli_loadgen_check
 
 #: Real-time sleep and thread hand-off overhead allowed on LoadGen's measured p90, seconds.
 OVERHEAD_S = 1.5e-3
-SIDE_KEYS = {"valid", "result", "reasons", "p50_s", "p90_s", "p99_s", "throughput_per_s", "query_count",
-             "sample_count", "duration_s"}
+SIDE_KEYS = {
+    "valid",
+    "result",
+    "reasons",
+    "p50_s",
+    "p90_s",
+    "p99_s",
+    "throughput_per_s",
+    "query_count",
+    "sample_count",
+    "duration_s",
+}
 
 
 def _run(argv, capsys):
@@ -32,8 +41,9 @@ def single_stream_doc():
     lg = pytest.importorskip("mlperf_loadgen")
     parser = argparse.ArgumentParser(prog="loadgen-check")
     cli_loadgen_check.add_arguments(parser)
-    args = parser.parse_args(["--scenario", "SingleStream", "--service-ms", "2", "--duration-s", "1",
-                              "--min-queries", "100", "--json"])
+    args = parser.parse_args(
+        ["--scenario", "SingleStream", "--service-ms", "2", "--duration-s", "1", "--min-queries", "100", "--json"]
+    )
     return cli_loadgen_check._execute(lg, args)
 
 
@@ -52,13 +62,28 @@ def test_single_stream_constant_device_matches(single_stream_doc):
 
 def test_json_contract_keys(single_stream_doc):
     doc, _ = single_stream_doc
-    assert set(doc) == {"simulator_version", "command", "scenario", "device", "settings", "loadgen", "hwsim",
-                        "relative_difference", "validity_agrees"}
+    assert set(doc) == {
+        "simulator_version",
+        "command",
+        "scenario",
+        "device",
+        "settings",
+        "loadgen",
+        "hwsim",
+        "relative_difference",
+        "validity_agrees",
+    }
     assert doc["simulator_version"] == SIMULATOR_VERSION
     assert doc["command"] == "loadgen-check" and doc["scenario"] == "SingleStream"
     assert doc["device"] == {"kind": "constant", "service_s": 0.002}
-    assert doc["settings"] == {"min_duration_s": 1.0, "min_query_count": 100, "target_qps": None,
-                               "latency_bound_s": None, "max_batch": 1, "seed": 0}
+    assert doc["settings"] == {
+        "min_duration_s": 1.0,
+        "min_query_count": 100,
+        "target_qps": None,
+        "latency_bound_s": None,
+        "max_batch": 1,
+        "seed": 0,
+    }
     assert set(doc["hwsim"]) == SIDE_KEYS
     assert set(doc["loadgen"]) == SIDE_KEYS | {"version"}
     assert doc["loadgen"]["version"].startswith("6.")
@@ -69,8 +94,24 @@ def test_json_contract_keys(single_stream_doc):
 def test_offline_through_the_dispatcher(capsys):
     pytest.importorskip("mlperf_loadgen")
     # 220 samples, one 2 ms batch of 4 at a time: ~0.11 s real.
-    code = cli.main(["loadgen-check", "--scenario", "Offline", "--service-ms", "2", "--max-batch", "4",
-                     "--duration-s", "0.1", "--min-queries", "200", "--qps", "2000", "--json"])
+    code = cli.main(
+        [
+            "loadgen-check",
+            "--scenario",
+            "Offline",
+            "--service-ms",
+            "2",
+            "--max-batch",
+            "4",
+            "--duration-s",
+            "0.1",
+            "--min-queries",
+            "200",
+            "--qps",
+            "2000",
+            "--json",
+        ]
+    )
     out, err = capsys.readouterr()
     doc = json.loads(out)
     assert code == 0 and err == ""
@@ -120,8 +161,10 @@ Result is : INVALID
 90.00 percentile latency (ns)   : 5604721
 99.00 percentile latency (ns)   : 9100998
 """
-    detail = (':::MLLOG {"key": "effective_samples_per_query", "value": 1}\n'
-              ':::MLLOG {"key": "result_query_count", "value": 190}\n')
+    detail = (
+        ':::MLLOG {"key": "effective_samples_per_query", "value": 1}\n'
+        ':::MLLOG {"key": "result_query_count", "value": 190}\n'
+    )
     side = cli_loadgen_check._loadgen_side("Server", summary, detail, 1.05)
     assert side["valid"] is False and side["result"] == "INVALID"
     assert side["reasons"] == ["Performance constraints satisfied : NO", "Early stopping satisfied : NO"]

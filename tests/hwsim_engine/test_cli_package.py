@@ -96,8 +96,18 @@ def test_volume_and_compare(capsys):
     # hand check case 5: one reused chiplet design (200 mm² module + 20 mm² D2D), 500 000 units
     code, out, _ = _run(
         [
-            "--node", "5", "--chiplets", "4", "--chiplet-area", "220", "--package", "fo-chip-last",
-            "--volume", "500000", "--compare", "--json",
+            "--node",
+            "5",
+            "--chiplets",
+            "4",
+            "--chiplet-area",
+            "220",
+            "--package",
+            "fo-chip-last",
+            "--volume",
+            "500000",
+            "--compare",
+            "--json",
         ],
         capsys,
     )
@@ -118,8 +128,20 @@ def test_volume_and_compare(capsys):
 def test_distinct_designs_nre(capsys):
     # hand check case 5, four distinct designs
     _, out, _ = _run(
-        ["--node", "5", "--chiplets", "4", "--chiplet-area", "220", "--package", "fo-chip-last",
-         "--volume", "500000", "--distinct-designs", "--json"],
+        [
+            "--node",
+            "5",
+            "--chiplets",
+            "4",
+            "--chiplet-area",
+            "220",
+            "--package",
+            "fo-chip-last",
+            "--volume",
+            "500000",
+            "--distinct-designs",
+            "--json",
+        ],
         capsys,
     )
     assert json.loads(out)["nre"]["total_usd"] == approx(1677718354.45)
@@ -172,19 +194,40 @@ def test_argparse_errors_exit_2(capsys):
 def test_python_m_hwsim_package_end_to_end():
     # the documented example, through the real dispatcher (hwsim/engine/cli.py)
     proc = subprocess.run(
-        [sys.executable, "-m", "hwsim", "package", "--node", "5", "--chiplets", "4", "--chiplet-area", "220",
-         "--package", "fo-chip-last", "--json"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "hwsim",
+            "package",
+            "--node",
+            "5",
+            "--chiplets",
+            "4",
+            "--chiplet-area",
+            "220",
+            "--package",
+            "fo-chip-last",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert set(data["parts"]) == {
-        "raw_chips_usd", "chip_defects_usd", "raw_package_usd", "package_defects_usd", "wasted_kgd_usd"
+        "raw_chips_usd",
+        "chip_defects_usd",
+        "raw_package_usd",
+        "package_defects_usd",
+        "wasted_kgd_usd",
     }
     assert data["total_cost_usd"] == approx(470.071263789)
     bad = subprocess.run(
         [sys.executable, "-m", "hwsim", "package", "--node", "4", "--die-area", "800", "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert bad.returncode == 2
     assert "unknown process node" in bad.stderr and "Traceback" not in bad.stderr

@@ -5,8 +5,7 @@ import json
 
 import pytest
 
-from hwsim.engine import SIMULATOR_VERSION
-from hwsim.engine import cli_scenario
+from hwsim.engine import SIMULATOR_VERSION, cli_scenario
 
 
 def _run(argv, capsys):
@@ -21,8 +20,20 @@ SHORT = ["--min-duration-s", "0", "--min-query-count", "20000"]
 
 
 def test_server_json_contract(capsys):
-    argv = ["--scenario", "Server", "--service-ms", "2.0", "--qps", "300", "--benchmark", "resnet50",
-            "--seed", "1", "--json", *SHORT]
+    argv = [
+        "--scenario",
+        "Server",
+        "--service-ms",
+        "2.0",
+        "--qps",
+        "300",
+        "--benchmark",
+        "resnet50",
+        "--seed",
+        "1",
+        "--json",
+        *SHORT,
+    ]
     code, out, err = _run(argv, capsys)
     assert code == 0 and err == ""
     doc = json.loads(out)
@@ -33,8 +44,19 @@ def test_server_json_contract(capsys):
     assert r["valid"] is True and r["reasons"] == []
     assert r["latency_bound_s"] == 0.015 and r["target_qps"] == 300.0
     assert set(r["percentiles"]) == {"50", "90", "95", "97", "99", "99.9"}
-    for key in ("metric_name", "metric_value", "metric_unit", "query_count", "sample_count", "duration_s",
-                "qps", "mean_latency_s", "early_stopping_ok", "overlatency_count", "settings"):
+    for key in (
+        "metric_name",
+        "metric_value",
+        "metric_unit",
+        "query_count",
+        "sample_count",
+        "duration_s",
+        "qps",
+        "mean_latency_s",
+        "early_stopping_ok",
+        "overlatency_count",
+        "settings",
+    ):
         assert key in r
     # Same seed -> identical output.
     _, out2, _ = _run(argv, capsys)
@@ -42,8 +64,7 @@ def test_server_json_contract(capsys):
 
 
 def test_find_max_qps_json(capsys):
-    argv = ["--scenario", "server", "--service-ms", "2", "--benchmark", "resnet50", "--find-max-qps",
-            "--json", *SHORT]
+    argv = ["--scenario", "server", "--service-ms", "2", "--benchmark", "resnet50", "--find-max-qps", "--json", *SHORT]
     code, out, _ = _run(argv, capsys)
     doc = json.loads(out)
     assert code == 0
@@ -52,16 +73,32 @@ def test_find_max_qps_json(capsys):
 
 
 def test_invalid_run_exits_1_with_reasons(capsys):
-    code, out, _ = _run(["--scenario", "SingleStream", "--service-ms", "1", "--max-query-count", "10",
-                         "--json"], capsys)
+    code, out, _ = _run(
+        ["--scenario", "SingleStream", "--service-ms", "1", "--max-query-count", "10", "--json"], capsys
+    )
     assert code == 1
     r = json.loads(out)["result"]
     assert r["valid"] is False and "min queries not met: 10 < 1024" in r["reasons"]
 
 
 def test_affine_offline_and_human_output(capsys):
-    code, out, _ = _run(["--scenario", "Offline", "--fixed-ms", "1", "--per-sample-ms", "0.25",
-                         "--max-batch", "4", "--min-duration-s", "0.2", "--min-sample-count", "100"], capsys)
+    code, out, _ = _run(
+        [
+            "--scenario",
+            "Offline",
+            "--fixed-ms",
+            "1",
+            "--per-sample-ms",
+            "0.25",
+            "--max-batch",
+            "4",
+            "--min-duration-s",
+            "0.2",
+            "--min-sample-count",
+            "100",
+        ],
+        capsys,
+    )
     # One batch of 4 = 1 + 4 * 0.25 = 2 ms -> 2000 samples/s; 100 batches reach 0.2 s.
     assert code == 0
     assert "samples per second : 2000 samples/s" in out and "Result is : VALID" in out

@@ -16,8 +16,10 @@ from hwsim.engine.topology import load_topology
 # SCALE-Sim v3.0.0 reference inputs kept in the repository (MIT; see tests/data/scalesim/README.md)
 REF = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 REPO = Path(__file__).resolve().parents[2]
-CONV = ("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
-        "c1, 8, 8, 3, 3, 2, 4, 1,\nc6, 9, 9, 3, 3, 8, 16, 2,\n")
+CONV = (
+    "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+    "c1, 8, 8, 3, 3, 2, 4, 1,\nc6, 9, 9, 3, 3, 8, 16, 2,\n"
+)
 
 
 def _run(argv, capsys):
@@ -55,8 +57,20 @@ def test_json_contract(conv_csv, capsys):
 
 
 def test_config_file_then_flags_override(capsys):
-    code, out, _ = _run(["--topology", str(REF / "GEMM_mnk" / "test_mnk_input.csv"), "--config",
-                         str(REF / "scale.cfg"), "--dataflow", "is", "--batch", "2", "--json"], capsys)
+    code, out, _ = _run(
+        [
+            "--topology",
+            str(REF / "GEMM_mnk" / "test_mnk_input.csv"),
+            "--config",
+            str(REF / "scale.cfg"),
+            "--dataflow",
+            "is",
+            "--batch",
+            "2",
+            "--json",
+        ],
+        capsys,
+    )
     doc = json.loads(out)
     assert code == 0 and doc["batch"] == 2 and doc["config"]["dataflow"] == "is" and doc["config"]["rows"] == 32
     # GEMM auto-detected: (256, 128, 256) x batch 2 -> M = 512 rows of work
@@ -64,8 +78,10 @@ def test_config_file_then_flags_override(capsys):
 
 
 def test_gemm_flag_chiplets_and_bandwidth(capsys):
-    code, out, _ = _run(["--topology", str(REF / "GEMM_mnk" / "gpt2.csv"), "--gemm", "--chiplets", "4",
-                         "--bandwidth", "1", "--json"], capsys)
+    code, out, _ = _run(
+        ["--topology", str(REF / "GEMM_mnk" / "gpt2.csv"), "--gemm", "--chiplets", "4", "--bandwidth", "1", "--json"],
+        capsys,
+    )
     doc = json.loads(out)
     assert code == 0 and doc["config"]["n_chiplets"] == 4 and doc["config"]["bandwidth_gbps"] == 1.0
     assert doc["total"]["stall_cycles"] > 0 and doc["total"]["link_bytes"] > 0
@@ -79,13 +95,16 @@ def test_table_output(conv_csv, capsys):
     assert lines[3].split()[:2] == ["c1", "215"] and any(line.startswith("total") for line in lines)
 
 
-@pytest.mark.parametrize("argv_extra, message", [
-    ([], "line 3, column 4 (Filter Height): 'x' is not a positive integer"),
-    (["--array", "4by4"], "--array must look like RxC"),
-    (["--chiplets", "0"], "n_chiplets must be a positive integer"),
-    (["--batch", "0"], "--batch must be a positive integer"),
-    (["--config", "/nonexistent/acc.cfg"], "cannot read configuration file"),
-])
+@pytest.mark.parametrize(
+    "argv_extra, message",
+    [
+        ([], "line 3, column 4 (Filter Height): 'x' is not a positive integer"),
+        (["--array", "4by4"], "--array must look like RxC"),
+        (["--chiplets", "0"], "n_chiplets must be a positive integer"),
+        (["--batch", "0"], "--batch must be a positive integer"),
+        (["--config", "/nonexistent/acc.cfg"], "cannot read configuration file"),
+    ],
+)
 def test_errors_exit_2_with_message(tmp_path, capsys, argv_extra, message):
     bad = tmp_path / "bad.csv"
     bad.write_text(CONV.replace("c6, 9, 9, 3,", "c6, 9, 9, x,") if not argv_extra else CONV)
@@ -97,10 +116,13 @@ def test_errors_exit_2_with_message(tmp_path, capsys, argv_extra, message):
 def test_subprocess_error_has_no_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("Layer, M, N, K,\nA, 4, 4, 4,\nB, 4, -1, 4,\n")
-    driver = ("import argparse, sys; from hwsim.engine import cli_simulate; p = argparse.ArgumentParser(); "
-              "cli_simulate.add_arguments(p); sys.exit(cli_simulate.run(p.parse_args(sys.argv[1:])))")
-    proc = subprocess.run([sys.executable, "-c", driver, "--topology", str(bad)], cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+    driver = (
+        "import argparse, sys; from hwsim.engine import cli_simulate; p = argparse.ArgumentParser(); "
+        "cli_simulate.add_arguments(p); sys.exit(cli_simulate.run(p.parse_args(sys.argv[1:])))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", driver, "--topology", str(bad)], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 2 and proc.stdout == ""
     assert "Traceback" not in proc.stderr
     assert f"{bad}: line 3, column 3 (N): '-1' is not a positive integer" in proc.stderr
@@ -109,9 +131,23 @@ def test_subprocess_error_has_no_traceback(tmp_path):
 def test_python_m_hwsim_simulate_entry_point():
     # the real dispatcher (hwsim/engine/cli.py); Test 1 (256, 128, 256) on SCALE-Sim's scale.cfg (32x32 ws):
     # SCALE-Sim v3.0.0 COMPUTE_REPORT "Total Cycles" 11199 (goldens/scalesim_v3_compute.json)
-    proc = subprocess.run([sys.executable, "-m", "hwsim", "simulate", "--topology",
-                           str(REF / "GEMM_mnk" / "test_mnk_input.csv"), "--config", str(REF / "scale.cfg"), "--json"],
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hwsim",
+            "simulate",
+            "--topology",
+            str(REF / "GEMM_mnk" / "test_mnk_input.csv"),
+            "--config",
+            str(REF / "scale.cfg"),
+            "--json",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["layers"][0]["cycles"] == 11199 and doc["total"]["cycles"] == 11199

@@ -133,8 +133,13 @@ def test_server_early_stopping_verdict():
 
 
 def test_log_binomial_cdf_against_exact():
-    for t, n, q in [(3, 100, Fraction(1, 100)), (50, 1000, Fraction(1, 10)), (1, 662, Fraction(1, 100)),
-                    (900, 1000, Fraction(9, 10)), (0, 10, Fraction(1, 2))]:
+    for t, n, q in [
+        (3, 100, Fraction(1, 100)),
+        (50, 1000, Fraction(1, 10)),
+        (1, 662, Fraction(1, 100)),
+        (900, 1000, Fraction(9, 10)),
+        (0, 10, Fraction(1, 2)),
+    ]:
         exact = math.log(_exact_cdf(t, n, q))
         assert es.log_binomial_cdf(t, n, float(q)) == pytest.approx(exact, rel=1e-9, abs=1e-12)
     assert es.log_binomial_cdf(-1, 10, 0.5) == -math.inf

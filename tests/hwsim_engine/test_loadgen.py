@@ -118,16 +118,28 @@ def _md1_mean(s, rho):
 @pytest.mark.parametrize("rho,tol", [(0.5, 0.005), (0.7, 0.015)])
 def test_server_md1_mean_sojourn(rho, tol):
     s = 0.001
-    r = lg.run_server(lg.ConstantDevice(s), target_qps=rho / s, latency_bound_s=0.015, seed=7,
-                      min_duration_s=0.0, min_query_count=200_000)
+    r = lg.run_server(
+        lg.ConstantDevice(s),
+        target_qps=rho / s,
+        latency_bound_s=0.015,
+        seed=7,
+        min_duration_s=0.0,
+        min_query_count=200_000,
+    )
     assert r.mean_latency_s == pytest.approx(_md1_mean(s, rho), rel=tol)
     assert r.min_latency_s == s
 
 
 def test_server_mm1_mean_sojourn():
     s, rho = 0.001, 0.5
-    r = lg.run_server(lg.ExponentialDevice(s, seed=3), target_qps=rho / s, latency_bound_s=0.1, seed=7,
-                      min_duration_s=0.0, min_query_count=200_000)
+    r = lg.run_server(
+        lg.ExponentialDevice(s, seed=3),
+        target_qps=rho / s,
+        latency_bound_s=0.1,
+        seed=7,
+        min_duration_s=0.0,
+        min_query_count=200_000,
+    )
     assert r.mean_latency_s == pytest.approx(s / (1 - rho), rel=0.015)  # M/M/1: 1 / (mu - lambda)
 
 
@@ -226,8 +238,9 @@ def test_offline_default_min_samples():
 
 
 def test_offline_expected_qps_like_loadgen_and_short_run_invalid():
-    r = lg.run_offline(lg.ConstantDevice(0.010), max_batch=32, min_duration_s=1.0, min_sample_count=1000,
-                       expected_qps=1000)
+    r = lg.run_offline(
+        lg.ConstantDevice(0.010), max_batch=32, min_duration_s=1.0, min_sample_count=1000, expected_qps=1000
+    )
     # LoadGen: max(min, int(1.1 * 1 s * 1000)) = 1100 samples = 35 batches (34 full + 12) -> 0.35 s.
     assert r.sample_count == 1100 and r.duration_s == 0.35
     assert r.metric_value == 1100 / 0.35

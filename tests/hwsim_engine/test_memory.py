@@ -23,9 +23,15 @@ def _layer(case):
 
 
 def _config(case, **extra):
-    return AcceleratorConfig(rows=case["rows"], cols=case["cols"], dataflow=case["dataflow"],
-                             ifmap_sram_kib=case["sram_kib"], filter_sram_kib=case["sram_kib"],
-                             ofmap_sram_kib=case["sram_kib"], **extra)
+    return AcceleratorConfig(
+        rows=case["rows"],
+        cols=case["cols"],
+        dataflow=case["dataflow"],
+        ifmap_sram_kib=case["sram_kib"],
+        filter_sram_kib=case["sram_kib"],
+        ofmap_sram_kib=case["sram_kib"],
+        **extra,
+    )
 
 
 def _case_id(case):
@@ -42,8 +48,10 @@ def test_sram_reads_equal_scalesim(case):
     if config.dataflow != "os":  # SCALE-Sim's os ofmap count adds R+C per fold (counting quirk)
         assert ofmap_writes == case["sram_ofmap_writes"]
     else:
-        assert ofmap_writes + compute.row_folds * compute.col_folds * (config.rows + config.cols) \
+        assert (
+            ofmap_writes + compute.row_folds * compute.col_folds * (config.rows + config.cols)
             == case["sram_ofmap_writes"]
+        )
 
 
 def _fits(case):
@@ -71,13 +79,11 @@ def test_refetch_when_operand_does_not_fit():
     # c5 on a 4x4 OS array with 1 KiB SRAMs: the 576-byte ifmap exceeds the 512-byte active half, so it is
     # streamed once per column fold (ceil(20/4) = 5): 2880 bytes, SCALE-Sim's "DRAM IFMAP Reads" too
     layer = ConvLayer("c5", 6, 6, 1, 1, 16, 20, 1)
-    config = AcceleratorConfig(rows=4, cols=4, dataflow="os", ifmap_sram_kib=1, filter_sram_kib=1,
-                               ofmap_sram_kib=1)
+    config = AcceleratorConfig(rows=4, cols=4, dataflow="os", ifmap_sram_kib=1, filter_sram_kib=1, ofmap_sram_kib=1)
     assert dram_traffic(layer, config, simulate_compute(layer, config))[0] == 2880
     # is: the filter streams per column fold instead (g4: 800 bytes x ceil(5/4) = 1600, as SCALE-Sim)
     g4 = GemmLayer("g4", 5, 40, 20)
-    cfg_is = AcceleratorConfig(rows=4, cols=4, dataflow="is", ifmap_sram_kib=1, filter_sram_kib=1,
-                               ofmap_sram_kib=1)
+    cfg_is = AcceleratorConfig(rows=4, cols=4, dataflow="is", ifmap_sram_kib=1, filter_sram_kib=1, ofmap_sram_kib=1)
     assert dram_traffic(g4, cfg_is, simulate_compute(g4, cfg_is))[1] == 1600
     # SCALE-Sim's test_mnk_input.csv GEMM (256, 128, 256) on 32x32 OS, 64 KiB: the 64 KiB A matrix is
     # re-read for each of the 4 column folds: 262144 bytes, SCALE-Sim's "DRAM IFMAP Reads" too

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hwsim.engine.config import (AcceleratorConfig, ConfigError, load_config, parse_config_json,
-                                 parse_scalesim_cfg)
+from hwsim.engine.config import AcceleratorConfig, ConfigError, load_config, parse_config_json, parse_scalesim_cfg
 from hwsim.engine.memory import PJ, simulate_memory
 from hwsim.engine.platform import Platform, filter_shares, simulate_layer, simulate_network
 from hwsim.engine.systolic import simulate_compute
@@ -21,11 +20,13 @@ SMALL = [ConvLayer("c1", 8, 8, 3, 3, 2, 4, 1), ConvLayer("c6", 9, 9, 3, 3, 8, 16
 
 # --- AcceleratorConfig -------------------------------------------------------------------------------
 
+
 def test_reference_scale_cfg():
     # tests/data/scalesim/scale.cfg (SCALE-Sim v3's configs/scale.cfg): 32x32 ws, 64 KiB, CALC
     config = load_config(REF / "scale.cfg")
-    assert config == AcceleratorConfig(rows=32, cols=32, dataflow="ws", ifmap_sram_kib=64, filter_sram_kib=64,
-                                       ofmap_sram_kib=64, bandwidth_gbps=None)
+    assert config == AcceleratorConfig(
+        rows=32, cols=32, dataflow="ws", ifmap_sram_kib=64, filter_sram_kib=64, ofmap_sram_kib=64, bandwidth_gbps=None
+    )
 
 
 def test_cfg_user_bandwidth_and_case_insensitive_keys():
@@ -36,15 +37,18 @@ def test_cfg_user_bandwidth_and_case_insensitive_keys():
     assert (config.rows, config.cols, config.dataflow, config.bandwidth_gbps) == (8, 32, "os", 20.0)
 
 
-@pytest.mark.parametrize("edit, message", [
-    (("Dataflow : ws", "Dataflow : rs"), "dataflow must be one of"),
-    (("ArrayWidth:     32", "ArrayWidth: wide"), "ArrayWidth: 'wide' is not an integer"),
-    (("ArrayWidth:     32", "ArrayWidth: 0"), "cols must be a positive integer"),
-    (("IfmapSramSzkB:   64\n", ""), "missing key IfmapSramSzkB"),
-    (("InterfaceBandwidth: CALC", "InterfaceBandwidth: FAST"), "must be CALC or USER"),
-    (("[architecture_presets]", "[arch]"), "missing section [architecture_presets]"),
-    (("[general]", "general"), "not a valid SCALE-Sim .cfg"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (("Dataflow : ws", "Dataflow : rs"), "dataflow must be one of"),
+        (("ArrayWidth:     32", "ArrayWidth: wide"), "ArrayWidth: 'wide' is not an integer"),
+        (("ArrayWidth:     32", "ArrayWidth: 0"), "cols must be a positive integer"),
+        (("IfmapSramSzkB:   64\n", ""), "missing key IfmapSramSzkB"),
+        (("InterfaceBandwidth: CALC", "InterfaceBandwidth: FAST"), "must be CALC or USER"),
+        (("[architecture_presets]", "[arch]"), "missing section [architecture_presets]"),
+        (("[general]", "general"), "not a valid SCALE-Sim .cfg"),
+    ],
+)
 def test_cfg_errors(edit, message):
     text = (REF / "scale.cfg").read_text().replace(*edit)
     with pytest.raises(ConfigError) as info:
@@ -58,10 +62,14 @@ def test_json_config_roundtrip_and_errors(tmp_path):
     path.write_text(json.dumps(config.to_dict()))
     assert load_config(path) == config
     assert parse_config_json('{"rows": 4, "cols": 4}') == AcceleratorConfig(rows=4, cols=4)
-    for text, message in [('{"rows": 4}', "missing key 'cols'"), ('{"rows": 4, "cols": 4, "colour": 1}', "unknown key"),
-                          ('{"rows": 4, "cols": -1}', "cols must be a positive integer"), ("[1]", "JSON object"),
-                          ('{"rows": 4,\n "cols": }', "invalid JSON at line 2, column"),
-                          ('{"rows": 4, "cols": 4, "bandwidth_gbps": 0}', "bandwidth_gbps must be a positive")]:
+    for text, message in [
+        ('{"rows": 4}', "missing key 'cols'"),
+        ('{"rows": 4, "cols": 4, "colour": 1}', "unknown key"),
+        ('{"rows": 4, "cols": -1}', "cols must be a positive integer"),
+        ("[1]", "JSON object"),
+        ('{"rows": 4,\n "cols": }', "invalid JSON at line 2, column"),
+        ('{"rows": 4, "cols": 4, "bandwidth_gbps": 0}', "bandwidth_gbps must be a positive"),
+    ]:
         with pytest.raises(ConfigError, match=message):
             parse_config_json(text)
     with pytest.raises(ConfigError, match="cannot read"):
@@ -70,8 +78,14 @@ def test_json_config_roundtrip_and_errors(tmp_path):
 
 def test_config_validation_and_overrides():
     assert issubclass(ConfigError, ValueError)
-    for bad in ({"rows": 0}, {"rows": True}, {"dataflow": "OS"}, {"clock_ghz": float("nan")},
-                {"mac_energy_pj": -1.0}, {"word_size_bytes": 1.5}):
+    for bad in (
+        {"rows": 0},
+        {"rows": True},
+        {"dataflow": "OS"},
+        {"clock_ghz": float("nan")},
+        {"mac_energy_pj": -1.0},
+        {"word_size_bytes": 1.5},
+    ):
         with pytest.raises(ConfigError):
             AcceleratorConfig(**bad)
     config = AcceleratorConfig().with_overrides(rows=8, dataflow=None)
@@ -83,9 +97,12 @@ def test_config_validation_and_overrides():
 
 # --- Platform ----------------------------------------------------------------------------------------
 
+
 def test_single_chiplet_platform_is_exactly_the_single_array():
-    for config in (AcceleratorConfig(rows=4, cols=4, dataflow="os"),
-                   AcceleratorConfig(rows=8, cols=4, dataflow="is", bandwidth_gbps=0.5, clock_ghz=0.7)):
+    for config in (
+        AcceleratorConfig(rows=4, cols=4, dataflow="os"),
+        AcceleratorConfig(rows=8, cols=4, dataflow="is", bandwidth_gbps=0.5, clock_ghz=0.7),
+    ):
         direct = simulate_network(config, SMALL, batch=2)
         assert direct == simulate_network(Platform(config, n_chiplets=1, link_bandwidth_gbps=1.0), SMALL, batch=2)
         for layer, result in zip(SMALL, direct.layers):
@@ -101,8 +118,7 @@ def test_single_chiplet_platform_is_exactly_the_single_array():
 def test_filter_split_across_chiplets_and_link_transfer():
     config = AcceleratorConfig(rows=4, cols=4, dataflow="ws")
     layer = ConvLayer("c6", 9, 9, 3, 3, 8, 10, 2)  # 4x4 = 16 ofmap px, 10 filters
-    platform = Platform(config, n_chiplets=3, link_bandwidth_gbps=2.0, link_latency_ns=5.0,
-                        link_energy_pj_per_byte=1.0)
+    platform = Platform(config, n_chiplets=3, link_bandwidth_gbps=2.0, link_latency_ns=5.0, link_energy_pj_per_byte=1.0)
     assert filter_shares(10, 3) == [4, 3, 3]
     result = simulate_layer(layer, platform)
     busiest = simulate_compute(layer.with_filters(4), config)

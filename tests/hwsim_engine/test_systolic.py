@@ -25,9 +25,14 @@ def _layer(case):
 
 
 def _config(case):
-    return AcceleratorConfig(rows=case["rows"], cols=case["cols"], dataflow=case["dataflow"],
-                             ifmap_sram_kib=case["sram_kib"], filter_sram_kib=case["sram_kib"],
-                             ofmap_sram_kib=case["sram_kib"])
+    return AcceleratorConfig(
+        rows=case["rows"],
+        cols=case["cols"],
+        dataflow=case["dataflow"],
+        ifmap_sram_kib=case["sram_kib"],
+        filter_sram_kib=case["sram_kib"],
+        ofmap_sram_kib=case["sram_kib"],
+    )
 
 
 def _case_id(case):

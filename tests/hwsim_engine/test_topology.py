@@ -5,8 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from hwsim.engine.topology import (ConvLayer, GemmLayer, TopologyError, detect_gemm, load_topology,
-                                   parse_conv_csv, parse_gemm_csv)
+from hwsim.engine.topology import (
+    ConvLayer,
+    GemmLayer,
+    TopologyError,
+    detect_gemm,
+    load_topology,
+    parse_conv_csv,
+    parse_gemm_csv,
+)
 
 # SCALE-Sim v3.0.0 reference inputs kept in the repository (MIT; see tests/data/scalesim/README.md)
 REF = Path(__file__).resolve().parents[1] / "data" / "scalesim"
@@ -49,8 +56,10 @@ def test_bad_dataflow_or_batch():
 
 
 def test_blank_and_empty_comma_rows_skipped_extra_columns_tolerated():
-    text = ("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,,,Eh,Ew,e2\n"
-            ",,,,,,,,,,,,\n\nConv1,224,224,7,7,3,64,2,,,110,110,12100\n   \n,,,,\nCB2a_1,56,56,1,1,64,64,1,,,,,\n")
+    text = (
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,,,Eh,Ew,e2\n"
+        ",,,,,,,,,,,,\n\nConv1,224,224,7,7,3,64,2,,,110,110,12100\n   \n,,,,\nCB2a_1,56,56,1,1,64,64,1,,,,,\n"
+    )
     layers = parse_conv_csv(text)
     assert [layer.name for layer in layers] == ["Conv1", "CB2a_1"]
 
@@ -68,16 +77,22 @@ def test_error_names_line_and_column():
     assert str(info.value) == "net.csv: line 4, column 4 (Filter Height): 'x' is not a positive integer"
 
 
-@pytest.mark.parametrize("row, message", [
-    ("a, 8, 8, 0, 3, 2, 4, 1,", "line 2, column 4 (Filter Height): '0' is not a positive integer"),
-    ("a, 8, 8, 3, 3, 2, -4, 1,", "line 2, column 7 (Num Filter): '-4' is not a positive integer"),
-    ("a, 8, 8, 3, 3, 2, 4, 1.5,", "line 2, column 8 (Strides): '1.5' is not a positive integer"),
-    ("a, 8, 8, 3,", "line 2, column 5 (Filter Width): missing value"),
-    ("a, 5, 8, 7, 3, 2, 4, 1,", "line 2, column 4 (Filter Height): filter height 7 is larger than IFMAP height 5"),
-    ("a, 8, 2, 3, 3, 2, 4, 1,", "line 2, column 5 (Filter Width): filter width 3 is larger than IFMAP width 2"),
-    ("a, 8, 8, 3, 3, 2, 4, 1, 5:4,", "line 2, column 9 (Sparsity): '5:4' is not a sparsity ratio"),
-    ("a\t8\t8\t3\t3\t2\t4\t1", "line 2, column 2 (IFMAP Height): missing value (values must be separated by commas)"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("a, 8, 8, 0, 3, 2, 4, 1,", "line 2, column 4 (Filter Height): '0' is not a positive integer"),
+        ("a, 8, 8, 3, 3, 2, -4, 1,", "line 2, column 7 (Num Filter): '-4' is not a positive integer"),
+        ("a, 8, 8, 3, 3, 2, 4, 1.5,", "line 2, column 8 (Strides): '1.5' is not a positive integer"),
+        ("a, 8, 8, 3,", "line 2, column 5 (Filter Width): missing value"),
+        ("a, 5, 8, 7, 3, 2, 4, 1,", "line 2, column 4 (Filter Height): filter height 7 is larger than IFMAP height 5"),
+        ("a, 8, 2, 3, 3, 2, 4, 1,", "line 2, column 5 (Filter Width): filter width 3 is larger than IFMAP width 2"),
+        ("a, 8, 8, 3, 3, 2, 4, 1, 5:4,", "line 2, column 9 (Sparsity): '5:4' is not a sparsity ratio"),
+        (
+            "a\t8\t8\t3\t3\t2\t4\t1",
+            "line 2, column 2 (IFMAP Height): missing value (values must be separated by commas)",
+        ),
+    ],
+)
 def test_conv_errors(row, message):
     with pytest.raises(TopologyError) as info:
         parse_conv_csv(CONV_HEADER + row + "\n", source="f.csv")
@@ -116,7 +131,6 @@ def test_detect_and_load_reference_files():
     assert detect_gemm("Layer Name, M, N, K,\n") and not detect_gemm(CONV_HEADER)
 
 
-
 def test_golden_reference_rows_are_scalesims_own_example_inputs():
     # make_scalesim_goldens.py embeds REFERENCE_CONV / REFERENCE_GEMM; they must be SCALE-Sim's example files
     goldens = json.loads((Path(__file__).parent / "goldens" / "scalesim_v3_compute.json").read_text())
@@ -124,10 +138,22 @@ def test_golden_reference_rows_are_scalesims_own_example_inputs():
     (conv,) = load_topology(REF / "conv_nets" / "test.csv")
     (gemm,) = load_topology(REF / "GEMM_mnk" / "test_mnk_input.csv", gemm=True)
     assert reference == {
-        ("conv", (conv.name, conv.ifmap_h, conv.ifmap_w, conv.filter_h, conv.filter_w, conv.channels,
-                  conv.num_filters, conv.stride)),
+        (
+            "conv",
+            (
+                conv.name,
+                conv.ifmap_h,
+                conv.ifmap_w,
+                conv.filter_h,
+                conv.filter_w,
+                conv.channels,
+                conv.num_filters,
+                conv.stride,
+            ),
+        ),
         ("gemm", (gemm.name, gemm.m, gemm.n, gemm.k)),
     }
+
 
 def test_load_missing_file(tmp_path):
     with pytest.raises(TopologyError, match="cannot read topology file"):

@@ -21,8 +21,14 @@ from hwsim.engine.workloads import (
 )
 
 CONV_HEADER = [
-    "Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width",
-    "Channels", "Num Filter", "Strides",
+    "Layer name",
+    "IFMAP Height",
+    "IFMAP Width",
+    "Filter Height",
+    "Filter Width",
+    "Channels",
+    "Num Filter",
+    "Strides",
 ]
 GEMM_HEADER = ["Layer", "M", "N", "K"]
 
@@ -61,8 +67,7 @@ def _ofmap(ifmap: int, filt: int, stride: int) -> int:
 
 def _conv_macs(text: str) -> int:
     return sum(
-        _ofmap(ih, fh, s) * _ofmap(iw, fw, s) * fh * fw * c * n
-        for _name, ih, iw, fh, fw, c, n, s in _conv_layers(text)
+        _ofmap(ih, fh, s) * _ofmap(iw, fw, s) * fh * fw * c * n for _name, ih, iw, fh, fw, c, n, s in _conv_layers(text)
     )
 
 

@@ -59,7 +59,9 @@ def _hammer(make_call: Callable[[], Callable[[], Any]]) -> Counter:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not POSTGRES, reason="concurrent writers need PostgreSQL (SQLite's test database is one shared in-memory file)")
+@pytest.mark.skipif(
+    not POSTGRES, reason="concurrent writers need PostgreSQL (SQLite's test database is one shared in-memory file)"
+)
 def test_concurrent_refused_transitions_over_html_and_api_are_all_409(world):
     closed = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     set_fields(closed, state=CaseState.WITHDRAWN)
@@ -97,6 +99,7 @@ def test_concurrent_reloads_never_trip_the_protected_state_field(world):
                 mine.refresh_from_db()
                 mine.refresh_from_db(fields=["state", "title"])
                 return mine.state
+
         return call
 
     assert _hammer(make_call) == Counter({CaseState.SUBMITTED: THREADS * PER_THREAD})

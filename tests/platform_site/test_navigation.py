@@ -51,8 +51,10 @@ def test_each_persona_sees_the_menu_of_its_roles_in_a_programme_office(client, w
     assert menu(client, "/t/tsmp/") == expected
 
 
-@pytest.mark.parametrize(("role", "expected"), [(Role.APPLICANT, [CASES, LAB]), (Role.OFFICE_REVIEWER, [CASES, QUEUE, LAB]),
-                                                (Role.EXPERT, [CASES, LAB])])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(Role.APPLICANT, [CASES, LAB]), (Role.OFFICE_REVIEWER, [CASES, QUEUE, LAB]), (Role.EXPERT, [CASES, LAB])],
+)
 def test_a_lab_tenant_adds_verification_requests_for_its_members(client, db, role, expected):
     lab = TenantFactory(slug="lab", kind=TenantKind.VERIFICATION_LAB)
     org = OrganizationFactory(tenant=lab) if role == Role.APPLICANT else None
@@ -81,10 +83,15 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] != ["Cases", "Qualification queue"]
 
 
-@pytest.mark.parametrize(("persona_name", "landing"), [
-    ("office_reviewer", "/t/tsmp/review/queue/"), ("cto", "/t/tsmp/review/queue/"), ("tenant_admin", "/t/tsmp/review/queue/"),
-    ("applicant", "/t/tsmp/cases/"),
-])
+@pytest.mark.parametrize(
+    ("persona_name", "landing"),
+    [
+        ("office_reviewer", "/t/tsmp/review/queue/"),
+        ("cto", "/t/tsmp/review/queue/"),
+        ("tenant_admin", "/t/tsmp/review/queue/"),
+        ("applicant", "/t/tsmp/cases/"),
+    ],
+)
 def test_members_land_on_the_page_their_apps_declare(client, world, persona_name, landing):
     client.force_login(world.by_role()[persona_name])
     response = client.get("/t/tsmp/")

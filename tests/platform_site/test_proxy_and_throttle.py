@@ -44,6 +44,7 @@ def _fail(client, username: str, times: int, **meta: str) -> int:
 
 # --- proxy headers ---------------------------------------------------------------------------------
 
+
 def test_forwarded_proto_counts_only_from_a_trusted_proxy(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     settings.PORTAL_TRUSTED_PROXIES = [f"{PROXY}/32"]
@@ -66,6 +67,7 @@ def test_the_health_check_is_not_redirected_to_https(client, settings):
 
 
 # --- login throttling ------------------------------------------------------------------------------
+
 
 def test_five_failures_lock_that_user_from_that_ip_only(client, world, axes_on):
     user = world.applicant.username
@@ -117,6 +119,7 @@ def test_a_malformed_forwarded_for_from_the_proxy_counts_against_the_proxy(clien
 
 # --- API schema ------------------------------------------------------------------------------------
 
+
 def test_the_schema_needs_a_login_unless_public(client, world, settings):
     settings.PORTAL_SCHEMA_PUBLIC = False
     assert client.get("/api/schema/").status_code in (401, 403)
@@ -151,6 +154,8 @@ def test_the_schema_is_generated_once_per_language(client, settings, monkeypatch
 def test_a_malformed_trusted_proxy_fails_loudly(tmp_path):
     env = {**os.environ, "PORTAL_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local", "PORTAL_VAR_DIR": str(tmp_path)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "PORTAL_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network" in result.stderr

@@ -20,8 +20,13 @@ from platform_site.validators import is_valid_ubn
 from tests.factories import OrganizationFactory, TenantFactory, UserFactory
 
 FORM = {
-    "org_name": "步履製鞋有限公司", "org_kind": "company", "size": "sme", "is_domestic": "on",
-    "full_name": "林怡君", "password1": "Str0ng-pass-2026", "password2": "Str0ng-pass-2026",
+    "org_name": "步履製鞋有限公司",
+    "org_kind": "company",
+    "size": "sme",
+    "is_domestic": "on",
+    "full_name": "林怡君",
+    "password1": "Str0ng-pass-2026",
+    "password2": "Str0ng-pass-2026",
 }
 #: Valid 統一編號 (checksum rule of validators.is_valid_ubn).
 UBNS = [ubn for ubn in (f"{n:08d}" for n in range(10_000_000, 10_002_000)) if is_valid_ubn(ubn)][:8]
@@ -29,8 +34,16 @@ UBNS = [ubn for ubn in (f"{n:08d}" for n in range(10_000_000, 10_002_000)) if is
 
 def _service_args(**changes: Any) -> dict[str, Any]:
     args = {
-        "org_name": "步履製鞋有限公司", "org_kind": "company", "ubn": UBNS[0], "size": "sme", "is_domestic": True,
-        "address": "", "phone": "", "full_name": "林怡君", "email": "lin@shoes.example.tw", "password": "Str0ng-pass-2026",
+        "org_name": "步履製鞋有限公司",
+        "org_kind": "company",
+        "ubn": UBNS[0],
+        "size": "sme",
+        "is_domestic": True,
+        "address": "",
+        "phone": "",
+        "full_name": "林怡君",
+        "email": "lin@shoes.example.tw",
+        "password": "Str0ng-pass-2026",
     }
     return {**args, **changes}
 
@@ -41,6 +54,7 @@ def _org_count(tenant: Any) -> int:
 
 
 # --- deterministic: the database refuses, the service answers with the form's message ------------------
+
 
 @pytest.mark.django_db
 def test_a_taken_ubn_refused_by_the_database_is_a_ubn_field_error_and_writes_nothing():
@@ -86,6 +100,7 @@ def test_the_view_turns_a_refused_insert_into_the_form_error(client, monkeypatch
 
 # --- real threads -----------------------------------------------------------------------------------
 
+
 def _run_together(calls: list) -> list[Any]:
     """Run the callables in threads released together; return each one's result (or raised exception)."""
     barrier = threading.Barrier(len(calls), timeout=30)
@@ -118,7 +133,9 @@ needs_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="c
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres
 @needs_postgres
-def test_two_registrations_after_both_passed_the_pre_check_give_one_account_and_one_form_error(monkeypatch, shared, pair):
+def test_two_registrations_after_both_passed_the_pre_check_give_one_account_and_one_form_error(
+    monkeypatch, shared, pair
+):
     """Both requests pass validation before either writes (a barrier in front of the service): the loser's
     insert is refused by the unique constraint and it gets the field error, not a 500."""
     tenant = TenantFactory(slug="tsmp")

@@ -113,8 +113,9 @@ def test_a_non_owner_role_is_confined_and_cannot_write_into_another_tenant():
             with pytest.raises((ProgrammingError, IntegrityError)) as info, transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "INSERT INTO platform_site_organization (tenant_id, name, name_en, kind, ubn, size, is_domestic,"
-                        " address, phone, created_at) VALUES (%s, 'x', '', 'company', '', 'sme', true, '', '', now())",
+                        "INSERT INTO platform_site_organization (tenant_id, name, name_en, kind, ubn, size,"
+                        " is_domestic, address, phone, created_at)"
+                        " VALUES (%s, 'x', '', 'company', '', 'sme', true, '', '', now())",
                         [b.pk],
                     )
             assert "row-level security" in str(info.value)

@@ -47,7 +47,11 @@ def test_defaults_apply_when_nothing_is_stored():
 
 def test_stored_values_override_the_defaults():
     tenant = TenantFactory(settings={"case_prefix": "AICL", "qualification_working_days": 3, "upload_max_bytes": 1000})
-    assert (tenant.config.case_prefix, tenant.config.qualification_working_days, tenant.config.upload_max_bytes) == ("AICL", 3, 1000)
+    assert (tenant.config.case_prefix, tenant.config.qualification_working_days, tenant.config.upload_max_bytes) == (
+        "AICL",
+        3,
+        1000,
+    )
     assert tenant.config.report_prefix == "VR"
 
 
@@ -70,8 +74,13 @@ def test_settings_must_be_an_object():
 
 def test_every_bad_key_gets_its_own_message():
     with translation.override("en"), pytest.raises(ValidationError) as info:
-        Tenant(slug="office", name="辦公室", settings={"case_prefix": "x", "qualification_working_days": -1}).full_clean()
-    assert [m.split(":")[0] for m in info.value.message_dict["settings"]] == ["case_prefix", "qualification_working_days"]
+        Tenant(
+            slug="office", name="辦公室", settings={"case_prefix": "x", "qualification_working_days": -1}
+        ).full_clean()
+    assert [m.split(":")[0] for m in info.value.message_dict["settings"]] == [
+        "case_prefix",
+        "qualification_working_days",
+    ]
 
 
 def test_messages_are_in_the_users_language():
@@ -99,8 +108,14 @@ def _admin_client(client):
 
 
 def _change_form(tenant: Tenant, settings_json: str) -> dict:
-    return {"slug": tenant.slug, "name": tenant.name, "name_en": tenant.name_en, "kind": tenant.kind,
-            "settings": settings_json, "is_active": "on"}
+    return {
+        "slug": tenant.slug,
+        "name": tenant.name,
+        "name_en": tenant.name_en,
+        "kind": tenant.kind,
+        "settings": settings_json,
+        "is_active": "on",
+    }
 
 
 def test_the_admin_change_form_shows_the_bad_key_and_keeps_the_stored_settings(client):
@@ -108,8 +123,11 @@ def test_the_admin_change_form_shows_the_bad_key_and_keeps_the_stored_settings(c
     url = f"/admin/platform_site/tenant/{tenant.pk}/change/"
     client = _admin_client(client)
     with translation.override("en"):
-        response = client.post(url, _change_form(tenant, '{"qualification_working_days": 0, "colour": "blue"}'),
-                               headers={"accept-language": "en"})
+        response = client.post(
+            url,
+            _change_form(tenant, '{"qualification_working_days": 0, "colour": "blue"}'),
+            headers={"accept-language": "en"},
+        )
     assert response.status_code == 200  # the form again, not a redirect
     errors = response.context["adminform"].form.errors["settings"]
     assert any(e.startswith("qualification_working_days: ") for e in errors), errors
@@ -166,8 +184,10 @@ def test_a_new_setting_is_one_declared_field_with_type_bounds_and_default():
     assert (config.show_scores_to_applicants, config.review_panel_size, config.case_prefix) == (True, 5, "TSMP")
     with translation.override("en"):
         errors = _WithReviewSettings.errors({"show_scores_to_applicants": "yes", "review_panel_size": 9})
-    assert errors == {"show_scores_to_applicants": ["Enter true or false."],
-                      "review_panel_size": ["Ensure this value is less than or equal to 7."]}
+    assert errors == {
+        "show_scores_to_applicants": ["Enter true or false."],
+        "review_panel_size": ["Ensure this value is less than or equal to 7."],
+    }
 
 
 def test_a_value_written_around_save_falls_back_to_its_default(caplog):

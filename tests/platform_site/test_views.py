@@ -11,8 +11,15 @@ from platform_site.tenancy import tenant_scope
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "org_name": "步履製鞋有限公司", "org_kind": "company", "ubn": "22099131", "size": "sme", "is_domestic": "on",
-    "full_name": "林怡君", "email": "Lin@Shoes.example.tw", "password1": "Str0ng-pass-2026", "password2": "Str0ng-pass-2026",
+    "org_name": "步履製鞋有限公司",
+    "org_kind": "company",
+    "ubn": "22099131",
+    "size": "sme",
+    "is_domestic": "on",
+    "full_name": "林怡君",
+    "email": "Lin@Shoes.example.tw",
+    "password1": "Str0ng-pass-2026",
+    "password2": "Str0ng-pass-2026",
 }
 
 
@@ -79,6 +86,10 @@ def test_admin_pages_for_tenants_and_memberships_render(client, world):
     admin = get_user_model().objects.create_superuser("root@example.tw", "root@example.tw", "pw-for-tests-2026")
     client.force_login(admin)
     membership = Membership.objects.filter(tenant=world.a).first()
-    for url in ("/admin/platform_site/tenant/", f"/admin/platform_site/tenant/{world.a.pk}/change/",
-                "/admin/platform_site/membership/", f"/admin/platform_site/membership/{membership.pk}/change/"):
+    for url in (
+        "/admin/platform_site/tenant/",
+        f"/admin/platform_site/tenant/{world.a.pk}/change/",
+        "/admin/platform_site/membership/",
+        f"/admin/platform_site/membership/{membership.pk}/change/",
+    ):
         assert client.get(url).status_code == 200, url

@@ -88,11 +88,15 @@ def test_primary_organisation_is_the_one_rule_for_new_records(world):
 
 # ---- B2: conditions carry their messages ---------------------------------------------------------------
 
-MISSING = "The case cannot be submitted yet. Missing: smart-system need、Company registration certificate、Needs description."
+MISSING = (
+    "The case cannot be submitted yet. Missing: smart-system need、Company registration certificate、Needs description."
+)
 
 
 def test_a_conditions_message_reaches_the_409_page_and_the_api(world, client):
-    case = DemandCaseFactory(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant, smart_system_need="")
+    case = DemandCaseFactory(
+        tenant=world.a, applicant_org=world.org_a, created_by=world.applicant, smart_system_need=""
+    )
     client.force_login(world.applicant)
     response = client.post(_case_url("transition", case, action="submit"), **EN)
     assert response.status_code == 409
@@ -109,8 +113,13 @@ def test_an_eligibility_conditions_message_reaches_the_api(world):
     set_fields(case, state=CaseState.QUALIFICATION)
     api = APIClient()
     api.force_authenticate(world.reviewer)
-    decision = {"decision": "not_eligible", "comment": "不符", "eligible_applicant_type": True, "eligible_need": True,
-                "eligible_supply_chain_gap": True}
+    decision = {
+        "decision": "not_eligible",
+        "comment": "不符",
+        "eligible_applicant_type": True,
+        "eligible_need": True,
+        "eligible_supply_chain_gap": True,
+    }
     response = api.post(f"/api/v1/t/tsmp/cases/{case.pk}/qualification-decision/", decision, format="json", **EN)
     assert response.status_code == 409
     assert response.data == {
@@ -121,8 +130,13 @@ def test_an_eligibility_conditions_message_reaches_the_api(world):
 
 
 def _decide(client, case, decision="refer", comment="轉介"):
-    data = {"decision": decision, "comment": comment, "eligible_applicant_type": "on", "eligible_need": "on",
-            "eligible_supply_chain_gap": "on"}
+    data = {
+        "decision": decision,
+        "comment": comment,
+        "eligible_applicant_type": "on",
+        "eligible_need": "on",
+        "eligible_supply_chain_gap": "on",
+    }
     return client.post(_case_url("decide", case), data, **EN)
 
 
@@ -155,14 +169,21 @@ def test_the_stale_409_in_the_api_names_who_and_when(world, decided_at_1403):
     case = decided_at_1403
     api = APIClient()
     api.force_authenticate(world.admin)
-    decision = {"decision": "proceed", "comment": "x", "eligible_applicant_type": True, "eligible_need": True,
-                "eligible_supply_chain_gap": True}
+    decision = {
+        "decision": "proceed",
+        "comment": "x",
+        "eligible_applicant_type": True,
+        "eligible_need": True,
+        "eligible_supply_chain_gap": True,
+    }
     response = api.post(f"/api/v1/t/tsmp/cases/{case.pk}/qualification-decision/", decision, format="json", **EN)
     assert response.status_code == 409
     assert response.data["code"] == "transition_not_allowed"
     assert "王美玲 changed it to “Matchmaking referral” on 2026-12-01 14:03." in response.data["detail"]
     assert (response.data["state"], response.data["changed_by"], response.data["changed_to"]) == (
-        "referred", "王美玲", "referred",
+        "referred",
+        "王美玲",
+        "referred",
     )
     assert dt.datetime.fromisoformat(response.data["changed_at"]) == dt.datetime(2026, 12, 1, 6, 3, 27, tzinfo=dt.UTC)
 

@@ -10,8 +10,9 @@ once per batch (e.g. a stochastic device with its own seeded RNG).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from hwsim.engine.loadgen.rules import NS_PER_S
 

@@ -136,13 +136,9 @@ def run_server(
     mean, lo, hi, pct = _latency_stats(lat)
     reasons: list[str] = []
     if aborted:
-        reasons.append(
-            f"aborted early: {over} queries over the {_fmt_ms(bound_s)} bound exceed what {n} queries allow"
-        )
+        reasons.append(f"aborted early: {over} queries over the {_fmt_ms(bound_s)} bound exceed what {n} queries allow")
     if last < min_dur_ns:
-        reasons.append(
-            f"min duration not met: last query scheduled at {last / NS_PER_S:.6g} s < {min_duration_s:g} s"
-        )
+        reasons.append(f"min duration not met: last query scheduled at {last / NS_PER_S:.6g} s < {min_duration_s:g} s")
     if n < min_query_count:
         reasons.append(f"min queries not met: {n} < {min_query_count}")
     p_s = lat[int(len(lat) * target_percentile)] / NS_PER_S if lat else 0.0
@@ -172,9 +168,7 @@ def run_server(
         percentiles=pct,
         target_percentile=target_percentile,
         early_stopping_ok=esr.ok and not aborted,
-        early_stopping_detail=(
-            f"{over} over-bound queries; {esr.queries_needed} queries needed, {n} processed"
-        ),
+        early_stopping_detail=(f"{over} over-bound queries; {esr.queries_needed} queries needed, {n} processed"),
         completed_qps=(len(lat) - 1) / (done_ns / NS_PER_S) if done_ns > 0 else 0.0,
         target_qps=target_qps,
         latency_bound_s=bound_s,
@@ -227,8 +221,13 @@ def find_max_qps(
         if len(gaps_cache[0]) < need:
             gaps_cache[0] = _unit_gaps(seed, need)
         r = run_server(
-            device, target_qps=qps, latency_bound_s=bound, seed=seed,
-            abort_on_failure=True, _gaps=gaps_cache[0], **server_kwargs,
+            device,
+            target_qps=qps,
+            latency_bound_s=bound,
+            seed=seed,
+            abort_on_failure=True,
+            _gaps=gaps_cache[0],
+            **server_kwargs,
         )
         trials.append((qps, r.valid))
         return r

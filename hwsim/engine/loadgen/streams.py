@@ -43,9 +43,7 @@ def _run_streams(
     now = 0
     last_issue = 0
     count = 0
-    while (count < min_query_count or last_issue < min_dur_ns) and (
-        max_query_count == 0 or count < max_query_count
-    ):
+    while (count < min_query_count or last_issue < min_dur_ns) and (max_query_count == 0 or count < max_query_count):
         last_issue = now
         q = 0
         for _ in range(full):

@@ -69,7 +69,7 @@ BUILTIN_WORKLOADS: dict[str, WorkloadInfo] = {
             name_zh_hant="ResNet-50 v1.5（224×224 影像分類）",
             kind="conv",
             citation=(
-                "K. He, X. Zhang, S. Ren, J. Sun, \"Deep Residual Learning for Image Recognition\", "
+                'K. He, X. Zhang, S. Ren, J. Sun, "Deep Residual Learning for Image Recognition", '
                 "CVPR 2016; v1.5 variant as in NVIDIA's DeepLearningExamples and the MLPerf reference "
                 "(stride 2 on the 3×3 conv of each downsampling block)."
             ),
@@ -86,8 +86,8 @@ BUILTIN_WORKLOADS: dict[str, WorkloadInfo] = {
             name_zh_hant="MobileNet v1 1.0-224（行動裝置影像分類）",
             kind="conv",
             citation=(
-                "A. G. Howard et al., \"MobileNets: Efficient Convolutional Neural Networks for Mobile "
-                "Vision Applications\", arXiv:1704.04861, 2017 (Table 1)."
+                'A. G. Howard et al., "MobileNets: Efficient Convolutional Neural Networks for Mobile '
+                'Vision Applications", arXiv:1704.04861, 2017 (Table 1).'
             ),
             mlperf_benchmark=None,
             csv_resource="mobilenet_v1.csv",
@@ -102,8 +102,8 @@ BUILTIN_WORKLOADS: dict[str, WorkloadInfo] = {
             name_zh_hant="BERT-Large 編碼器（問答，SQuAD）",
             kind="gemm",
             citation=(
-                "J. Devlin, M.-W. Chang, K. Lee, K. Toutanova, \"BERT: Pre-training of Deep Bidirectional "
-                "Transformers for Language Understanding\", NAACL 2019 (BERT-Large: 24 layers, hidden "
+                'J. Devlin, M.-W. Chang, K. Lee, K. Toutanova, "BERT: Pre-training of Deep Bidirectional '
+                'Transformers for Language Understanding", NAACL 2019 (BERT-Large: 24 layers, hidden '
                 "1024, 16 heads, FFN 4096)."
             ),
             mlperf_benchmark="bert",
@@ -119,7 +119,7 @@ BUILTIN_WORKLOADS: dict[str, WorkloadInfo] = {
             name_zh_hant="ResNet-18（224×224 影像分類）",
             kind="conv",
             citation=(
-                "K. He, X. Zhang, S. Ren, J. Sun, \"Deep Residual Learning for Image Recognition\", "
+                'K. He, X. Zhang, S. Ren, J. Sun, "Deep Residual Learning for Image Recognition", '
                 "CVPR 2016 (Table 1, 18-layer, projection shortcuts when dimensions increase)."
             ),
             mlperf_benchmark=None,

@@ -28,8 +28,18 @@ class Command(BaseCommand):
         # Django's autoreloader re-runs this command in a child process (RUN_MAIN=true): start the worker once.
         if os.environ.get("RUN_MAIN") != "true":
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "platform_site", "worker", "-B", "--pool=solo",
-                 "--loglevel=INFO", "--hostname=portal-dev@%h"],
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "platform_site",
+                    "worker",
+                    "-B",
+                    "--pool=solo",
+                    "--loglevel=INFO",
+                    "--hostname=portal-dev@%h",
+                ],
             )
             self.stdout.write(self.style.SUCCESS(f"Celery worker started (pid {worker.pid})."))
             self.stdout.write(f"Portal: http://{addrport}/   (demo logins above; password demo-2026)")

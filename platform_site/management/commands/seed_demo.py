@@ -85,13 +85,19 @@ class Command(BaseCommand):
         with tenant_scope(tenant):
             orgs = {
                 key: Organization.objects.create(
-                    tenant=tenant, name=name, ubn=valid_ubn(24500000 + index * 1000000 + i * 7919), size=size,
-                    address="高雄市前鎮區成功二路 88 號", phone="07-5550100",
+                    tenant=tenant,
+                    name=name,
+                    ubn=valid_ubn(24500000 + index * 1000000 + i * 7919),
+                    size=size,
+                    address="高雄市前鎮區成功二路 88 號",
+                    phone="07-5550100",
                 )
                 for i, (name, key, size) in enumerate(APPLICANT_ORGS)
             }
             supplier_org = Organization.objects.create(
-                tenant=tenant, name="國立南方科技大學 智慧系統實驗室", kind=OrganizationKind.UNIVERSITY,
+                tenant=tenant,
+                name="國立南方科技大學 智慧系統實驗室",
+                kind=OrganizationKind.UNIVERSITY,
                 size=CompanySize.NOT_APPLICABLE,
             )
             users = {}
@@ -114,7 +120,9 @@ class Command(BaseCommand):
         user_model = get_user_model()
         user = user_model.objects.filter(username=email).first()
         if user is None:
-            user = user_model.objects.create_user(username=email, email=email, password=DEMO_PASSWORD, first_name=full_name)
+            user = user_model.objects.create_user(
+                username=email, email=email, password=DEMO_PASSWORD, first_name=full_name
+            )
         return user
 
     def _print_logins(self) -> None:

@@ -108,8 +108,7 @@ def _read_report(path: str) -> list[dict[str, str]]:
     return [dict(zip(header, (c.strip() for c in row))) for row in rows[1:] if row]
 
 
-def _run(workdir: str, rows: int, cols: int, sram: int, dataflow: str, gemm: bool,
-         layers: list[tuple]) -> list[dict]:
+def _run(workdir: str, rows: int, cols: int, sram: int, dataflow: str, gemm: bool, layers: list[tuple]) -> list[dict]:
     run_name = f"run_{rows}x{cols}_{sram}k_{dataflow}_{'gemm' if gemm else 'conv'}"
     cfg_path = os.path.join(workdir, run_name + ".cfg")
     topo_path = os.path.join(workdir, run_name + ".csv")
@@ -122,13 +121,21 @@ def _run(workdir: str, rows: int, cols: int, sram: int, dataflow: str, gemm: boo
             for layer in layers:
                 fh.write(", ".join(str(x) for x in layer) + ",\n")
         else:
-            fh.write("Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n")
+            fh.write(
+                "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+            )
             for layer in layers:
                 fh.write(", ".join(str(x) for x in layer) + ",\n")
     with open(layout_path, "w") as fh:
         fh.write("Layer name,\n")  # header only: custom layouts are off
-    sim = scalesim(save_disk_space=True, verbose=False, config=cfg_path, topology=topo_path,
-                   layout=layout_path, input_type_gemm=gemm)
+    sim = scalesim(
+        save_disk_space=True,
+        verbose=False,
+        config=cfg_path,
+        topology=topo_path,
+        layout=layout_path,
+        input_type_gemm=gemm,
+    )
     with contextlib.redirect_stdout(io.StringIO()):
         sim.run_scale(top_path=os.path.join(workdir, "out"))
     report_dir = os.path.join(workdir, "out", run_name)
@@ -172,11 +179,19 @@ def main() -> int:
             results.extend(_run(workdir, 32, 32, 64, dataflow, True, REFERENCE_GEMM))
             print(f"done reference 32x32 {dataflow}", file=sys.stderr)
     doc = {
-        "source": "SCALE-Sim v3.0.0 (pip scalesim==%s), COMPUTE_REPORT.csv / DETAILED_ACCESS_REPORT.csv, "
-                  "InterfaceBandwidth CALC; produced by make_scalesim_goldens.py" % version("scalesim"),
+        "source": f"SCALE-Sim v3.0.0 (pip scalesim=={version('scalesim')}), COMPUTE_REPORT.csv / "
+        "DETAILED_ACCESS_REPORT.csv, InterfaceBandwidth CALC; produced by make_scalesim_goldens.py",
         "numpy": version("numpy"),
-        "conv_layer_fields": ["name", "ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels",
-                              "num_filters", "stride"],
+        "conv_layer_fields": [
+            "name",
+            "ifmap_h",
+            "ifmap_w",
+            "filter_h",
+            "filter_w",
+            "channels",
+            "num_filters",
+            "stride",
+        ],
         "gemm_layer_fields": ["name", "m", "n", "k"],
         "cases": results,
     }
