@@ -136,8 +136,10 @@ def test_bad_api_paging_input_is_a_clear_4xx(world):
     api.force_authenticate(world.reviewer)
     response = api.get(BASE + "?cursor=not-a-cursor")
     assert response.status_code == 404 and response.data["detail"]
-    response = api.get(BASE + "?page=2")
-    assert response.status_code == 400 and "cursor" in str(response.data["page"][0])
+    response = api.get(BASE + "?page=2", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and "paginated by cursor" in str(response.data["page"][0])
+    response = api.get(BASE + "?page=2")  # zh-Hant by default
+    assert response.status_code == 400 and "游標分頁" in str(response.data["page"][0])
 
 
 def test_a_cursor_grants_nothing_across_organisations_or_tenants(world):
