@@ -1,7 +1,8 @@
 """The one place that changes demand cases: create, edit, transitions, documents, needs analysis — all logged.
 
 Every write checks its ``rules`` permission (:func:`platform_site.rules.can`) and appends to the activity log
-(:mod:`platform_site.activity`). Side effects (notification email) are queued with ``transaction.on_commit``.
+(:mod:`platform_site.activity`). Side effects (notification email) are queued
+with ``platform_site.queueing.enqueue_on_commit`` (outbox).
 """
 
 from __future__ import annotations

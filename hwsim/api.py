@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -128,7 +129,7 @@ class VerificationRequestViewSet(
         vr = self.get_object()
         job = queries.succeeded_job(vr)
         if job is None:
-            raise TransitionRefused("The results are not available yet.", code="not_ready")
+            raise TransitionRefused(_("The results are not available yet."), code="not_ready")
         return Response(
             ResultsSerializer(
                 {"report_number": vr.report_number, "finished_at": job.finished_at, "results": job.results}
@@ -145,6 +146,6 @@ class VerificationRequestViewSet(
         """Cancel the queued or running job (the requester or lab staff)."""
         job = queries.latest_job(self.get_object())
         if job is None:
-            raise TransitionRefused("There is no job to cancel.", code="no_job")
+            raise TransitionRefused(_("There is no job to cancel."), code="no_job")
         services.cancel(job, request.user)
         return Response(JobStatusSerializer(VerificationJob.objects.get(pk=job.pk)).data)

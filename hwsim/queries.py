@@ -25,7 +25,7 @@ request_visibility = Visibility(
     "hwsim.VerificationRequest", rules={role: every_row for role in OFFICE_ROLES}, pending=FUTURE_ROLES
 )
 
-#: Newest first; ``hwsim_request_tenant_created_idx`` (tenant, -created_at, -id) serves it.
+#: Newest first; ``hwsim_request_list_idx`` (tenant, -created_at, -id) serves it.
 LIST_ORDER = ("-created_at", "-pk")
 
 

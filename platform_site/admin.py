@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from platform_site.models import Membership, Tenant
+from platform_site.models import Membership, OutboxMessage, Tenant
 
 
 @admin.register(Tenant)
@@ -36,3 +36,18 @@ class MembershipAdmin(admin.ModelAdmin):
     fields = ["user", "tenant", "role"]
     raw_id_fields = ["user"]
     list_select_related = ["user", "tenant"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Queued tasks (platform_site.outbox), read-only: an operator reads a given-up task's error and deletes it."""
+
+    list_display = ["pk", "task", "tenant_id", "created_at", "attempts", "failures", "done_at"]
+    list_filter = ["task"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

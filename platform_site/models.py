@@ -112,7 +112,8 @@ class ActivityLog(TenantOwnedModel):
     document uploaded / removed, checklist saved, member invited, money changed) with its details in
     ``data`` (JSON; edits keep ``{"changes": {field: {"before": …, "after": …}}}``). The actor is a user, or
     the system (``actor=None, by_system=True``). Written only by :func:`platform_site.activity.log_event`;
-    on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0005), and row-level security applies.
+    on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0008_activity_log_append_only), and row-level
+    security applies.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

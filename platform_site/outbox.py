@@ -148,7 +148,9 @@ def deliver_due(limit: int = 200) -> int:
 def prune_done(keep_days: float | None = None) -> int:
     """Delete rows done more than ``keep_days`` (default ``OUTBOX_KEEP_DONE_DAYS``) ago; return how many."""
     days = settings.OUTBOX_KEEP_DONE_DAYS if keep_days is None else keep_days
-    deleted, _by_model = OutboxMessage.objects.filter(done_at__lt=timezone.now() - timedelta(days=days)).delete()
+    # Given-up rows stay (healthz counts them, an operator reads their last_error) until handled by hand.
+    done = OutboxMessage.objects.filter(done_at__lt=timezone.now() - timedelta(days=days))
+    deleted, _by_model = done.exclude(failures__gte=settings.OUTBOX_MAX_FAILURES).delete()
     return deleted
 
 

@@ -50,6 +50,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    """Parse a decimal variable (seconds, days); anything else is a configuration error."""
+    raw = env(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from exc
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production" if DEBUG else "")
 if not SECRET_KEY:
@@ -246,18 +257,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 
 # Durable queueing (platform_site.outbox), seconds: the deliverer's period, the first wait before a row is
 # published again (doubled per publication, capped), and how often a task may raise before it is given up.
-OUTBOX_DELIVER_INTERVAL_S = float(env("OUTBOX_DELIVER_INTERVAL_S", "15"))
-OUTBOX_RETRY_BASE_S = float(env("OUTBOX_RETRY_BASE_S", "30"))
-OUTBOX_RETRY_MAX_S = float(env("OUTBOX_RETRY_MAX_S", "900"))
+OUTBOX_DELIVER_INTERVAL_S = env_float("OUTBOX_DELIVER_INTERVAL_S", 15.0)
+OUTBOX_RETRY_BASE_S = env_float("OUTBOX_RETRY_BASE_S", 30.0)
+OUTBOX_RETRY_MAX_S = env_float("OUTBOX_RETRY_MAX_S", 900.0)
 OUTBOX_MAX_FAILURES = env_int("OUTBOX_MAX_FAILURES", 10)
-OUTBOX_KEEP_DONE_DAYS = float(env("OUTBOX_KEEP_DONE_DAYS", "7"))
+OUTBOX_KEEP_DONE_DAYS = env_float("OUTBOX_KEEP_DONE_DAYS", 7.0)
 # Verification jobs (hwsim.services), seconds: a running job writes heartbeat_at every HWSIM_JOB_HEARTBEAT_S;
 # the sweeper (every HWSIM_JOB_SWEEP_INTERVAL_S) requeues one whose heartbeat is older than HWSIM_JOB_STALE_S.
-HWSIM_JOB_HEARTBEAT_S = float(env("HWSIM_JOB_HEARTBEAT_S", "10"))
-HWSIM_JOB_STALE_S = float(env("HWSIM_JOB_STALE_S", "60"))
-HWSIM_JOB_SWEEP_INTERVAL_S = float(env("HWSIM_JOB_SWEEP_INTERVAL_S", "30"))
+HWSIM_JOB_HEARTBEAT_S = env_float("HWSIM_JOB_HEARTBEAT_S", 10.0)
+HWSIM_JOB_STALE_S = env_float("HWSIM_JOB_STALE_S", 60.0)
+HWSIM_JOB_SWEEP_INTERVAL_S = env_float("HWSIM_JOB_SWEEP_INTERVAL_S", 30.0)
 #: /healthz gives the broker this long to answer.
-HEALTHZ_BROKER_TIMEOUT_S = float(env("HEALTHZ_BROKER_TIMEOUT_S", "1"))
+HEALTHZ_BROKER_TIMEOUT_S = env_float("HEALTHZ_BROKER_TIMEOUT_S", 1.0)
 # Run by `celery beat` (compose service "beat"; `manage.py rundev` embeds it with -B). A periodic message
 # expires after one period, so a busy worker does not pile them up.
 CELERY_BEAT_SCHEDULE = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from platform_site.models import Membership, Organization
 from platform_site.tenancy import tenant_scope
@@ -93,3 +94,24 @@ def test_admin_pages_for_tenants_and_memberships_render(client, world):
         f"/admin/platform_site/membership/{membership.pk}/change/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_admin_shows_queued_tasks_read_only(client, world):
+    """An operator reads a given-up task's error in the admin; queued tasks cannot be added or edited there."""
+    from platform_site.outbox import OutboxMessage
+
+    row = OutboxMessage.objects.create(
+        task="cases.tasks.notify_case_transition",
+        kwargs={"tenant_id": world.a.pk, "log_id": 1},
+        available_at=timezone.now(),
+        failures=10,
+        last_error="SMTPServerDisconnected: gone",
+        done_at=timezone.now(),
+    )
+    admin = get_user_model().objects.create_superuser("root@example.tw", "root@example.tw", "pw-for-tests-2026")
+    client.force_login(admin)
+    listing = client.get("/admin/platform_site/outboxmessage/")
+    assert listing.status_code == 200 and "cases.tasks.notify_case_transition" in listing.content.decode()
+    detail = client.get(f"/admin/platform_site/outboxmessage/{row.pk}/change/")
+    assert detail.status_code == 200 and "SMTPServerDisconnected: gone" in detail.content.decode()
+    assert client.get("/admin/platform_site/outboxmessage/add/").status_code == 403
