@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from platform_site import services
 from platform_site.forms import ApplicantRegistrationForm
-from platform_site.homes import home_context
+from platform_site.homes import home_context, role_labels
 from platform_site.models import Membership, Tenant
 from platform_site.rules import is_member
 
@@ -37,12 +37,13 @@ def tenant_member_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's programme offices, or the public list to sign in or register."""
-    memberships = []
+    """The user's programme offices (each with the labels of the user's roles there), or the public list to
+    sign in or register."""
+    offices: dict[int, dict[str, Any]] = {}
     if request.user.is_authenticated:
-        memberships = list(
-            Membership.objects.filter(user=request.user).select_related("tenant").order_by("tenant__slug")
-        )
+        for m in Membership.objects.filter(user=request.user).select_related("tenant").order_by("tenant__slug"):
+            offices.setdefault(m.tenant_id, {"tenant": m.tenant, "roles": set()})["roles"].add(m.role)
+    memberships = [{"tenant": o["tenant"], "role_labels": role_labels(o["roles"])} for o in offices.values()]
     tenants = Tenant.objects.filter(is_active=True)
     return render(request, "platform_site/home.html", {"memberships": memberships, "tenants": tenants})
 

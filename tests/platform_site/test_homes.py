@@ -296,6 +296,18 @@ def test_two_roles_in_one_tenant_are_still_one_tenant(client, world):
     assert _sign_in(client, world.reviewer).redirect_chain[-1][0] == "/t/tsmp/"
 
 
+def test_the_portal_home_lists_each_tenant_once_with_the_role_labels(client, world):
+    MembershipFactory(user=world.reviewer, tenant=world.a, role=Role.EXPERT)
+    MembershipFactory(user=world.reviewer, tenant=world.b, role=Role.FINANCE)
+    client.force_login(world.reviewer)
+    body = client.get("/").content.decode()
+    rows = re.findall(r'<li class="list-group-item[^"]*"><a href="(/t/\w+/)">.*?</li>', body)
+    assert rows == ["/t/ailab/", "/t/tsmp/"]
+    labels = re.findall(r'role-label">([^<]+)<', body)
+    assert labels == ["Finance admin", "Office reviewer", "Expert reviewer"]
+    assert not [code for code in ROLE_CODES if code in main_text(body)]
+
+
 def test_login_honours_next(client, world):
     response = _sign_in(client, world.reviewer, "/t/tsmp/cases/")
     assert response.redirect_chain[-1][0] == "/t/tsmp/cases/"
