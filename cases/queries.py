@@ -11,16 +11,19 @@ and billing apps add their rule with ``@case_visibility.rule(Role.…)`` (one fu
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cases.enums import QUEUE_STATES, CaseState
+from cases import models as case_models
+from cases.enums import QUALIFICATION_CLOCK_STATES, QUEUE_STATES, CaseState
 from cases.models import DemandCase
 from platform_site.enums import OFFICE_ROLES, Role
-from platform_site.models import Organization
+from platform_site.models import ActivityLog, Organization
 from platform_site.rules import can, organizations_in
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.visibility import FUTURE_ROLES, Visibility, every_row
@@ -144,6 +147,96 @@ def review_queue(user: Any, tenant: Any) -> QuerySet[DemandCase]:
     first (paused clocks — no due date — last), with the reviewer joined."""
     qs = _with_org_names(visible_cases(user, tenant).filter(state__in=QUEUE_STATES))
     return qs.select_related("qualification_reviewer").only(*QUEUE_COLUMNS).order_by(*QUEUE_ORDER)
+
+
+#: Rows each home panel lists (its "see all" link leads to the full list or queue).
+HOME_ROWS = 10
+
+
+def _today(today: dt.date | None) -> dt.date:
+    # Looked up on the module at call time, so tests that pin cases.models.taipei_today pin the homes too.
+    return today if today is not None else case_models.taipei_today()
+
+
+def applicant_home(user: Any, tenant: Any) -> dict[str, Any]:
+    """An applicant's home (seed 000 需求端): what is asked of them and their organisations' cases.
+
+    ``{"asked": [case], "drafts": [case], "cases": [case], "case_count": int}``, at most :data:`HOME_ROWS`
+    each: ``asked`` — cases waiting for documents (補件), oldest request first, each with ``request_comment``
+    (the reviewer's comment on the latest request, "" if none) and the paused clock's
+    ``qualification_days_remaining``; ``drafts`` — not yet submitted, newest first; ``cases`` — submitted
+    ones in any other state except withdrawn, newest first, ``case_count`` of them all. Four or five queries
+    whatever the number of cases.
+    """
+    visible = visible_cases(user, tenant).select_related(None).only(*LIST_COLUMNS, "updated_at")
+    asked = list(visible.filter(state=CaseState.DOCUMENTS_REQUESTED).order_by("updated_at", "pk")[:HOME_ROWS])
+    comments: dict[int, str] = {}
+    if asked:
+        requests = ActivityLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(DemandCase),
+            object_id__in=[case.pk for case in asked],
+            action="request_documents",
+        ).order_by("object_id", "at", "pk")
+        comments = dict(requests.values_list("object_id", "comment"))  # the latest request's comment wins
+    for case in asked:
+        case.request_comment = comments.get(case.pk, "")
+    submitted = visible.exclude(state__in=(CaseState.DRAFT, CaseState.WITHDRAWN, CaseState.DOCUMENTS_REQUESTED))
+    return {
+        "asked": asked,
+        "drafts": list(visible.filter(state=CaseState.DRAFT).order_by(*LIST_ORDER)[:HOME_ROWS]),
+        "cases": list(submitted.order_by(*LIST_ORDER)[:HOME_ROWS]),
+        "case_count": submitted.count(),
+    }
+
+
+def queue_summary(user: Any, tenant: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """The office reviewer's home: the qualification queue by urgency, with counts per group.
+
+    ``{"counts": {"overdue", "due_today", "later", "paused", "total"}: int, "rows": [case]}``: ``rows`` are
+    the first :data:`HOME_ROWS` of :func:`review_queue` (overdue first, then soonest due, paused clocks —
+    documents requested, no due date — last). ``today`` (Asia/Taipei) defaults to
+    ``cases.models.taipei_today()``. Three queries whatever the length of the queue.
+    """
+    today = _today(today)
+    running = Q(state__in=QUALIFICATION_CLOCK_STATES)
+    counts = (
+        visible_cases(user, tenant)
+        .filter(state__in=QUEUE_STATES)
+        .aggregate(
+            overdue=Count("pk", filter=running & Q(qualification_due__lt=today)),
+            due_today=Count("pk", filter=running & Q(qualification_due=today)),
+            later=Count("pk", filter=running & (Q(qualification_due__gt=today) | Q(qualification_due__isnull=True))),
+            paused=Count("pk", filter=Q(state=CaseState.DOCUMENTS_REQUESTED)),
+            total=Count("pk"),
+        )
+    )
+    return {"counts": counts, "rows": list(review_queue(user, tenant)[:HOME_ROWS])}
+
+
+#: The committee stages the CTO (技術長) chairs (seed 000: 初審, 複審).
+COMMITTEE_STATES = (CaseState.PRELIMINARY_REVIEW, CaseState.FINAL_REVIEW)
+
+
+def committee_waiting(user: Any, tenant: Any) -> dict[str, Any]:
+    """The CTO's home: cases waiting for the preliminary (初審) and the final review (複審).
+
+    ``{"stages": [{"state": str, "label": str, "count": int, "rows": [case]}]}`` in :data:`COMMITTEE_STATES`
+    order; ``rows`` — at most :data:`HOME_ROWS`, longest waiting (least recently changed) first. Five
+    queries at most whatever the number of cases.
+    """
+    visible = visible_cases(user, tenant)
+    counts = dict(
+        visible.filter(state__in=COMMITTEE_STATES).values_list("state").annotate(n=Count("pk")).order_by("state")
+    )
+    stages = []
+    for state in COMMITTEE_STATES:
+        count = counts.get(state, 0)
+        rows = []
+        if count:
+            qs = visible.filter(state=state).only(*LIST_COLUMNS, "updated_at").order_by("updated_at", "pk")
+            rows = list(_with_org_names(qs)[:HOME_ROWS])
+        stages.append({"state": state, "label": CaseState(state).label, "count": count, "rows": rows})
+    return {"stages": stages}
 
 
 def api_case_list(user: Any, tenant: Any) -> QuerySet[DemandCase]:

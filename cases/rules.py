@@ -44,6 +44,9 @@ rules.add_perm("cases.edit_case", can_edit_case)
 rules.add_perm("cases.view_queue", is_office_staff)
 rules.add_perm("cases.record_needs_analysis", can_record_needs_analysis)
 rules.add_perm("cases.decide_qualification", is_office_reviewer)
+# Home panels (cases.apps.CasesConfig.home_panels), checked with the tenant.
+rules.add_perm("cases.home_applicant", is_applicant)
+rules.add_perm("cases.home_committee", is_cto)
 
 # Transition permissions (named in DemandCase's @transition decorators).
 rules.add_perm("cases.applicant_transition", is_case_applicant)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from hwsim.enums import JobState
@@ -53,6 +53,33 @@ def request_list(user: Any, tenant: Any, state: str | None = "") -> QuerySet[Ver
     """The request list: visible requests whose latest job is in ``state`` (unknown or "" = all)."""
     qs = visible_requests(user, tenant)
     return qs.filter(job_state=state) if state in JobState.values else qs
+
+
+#: Rows each home panel lists (its link leads to the full list).
+HOME_ROWS = 10
+#: The lab staff's queue on their home: requests whose latest job is waiting, running or failed.
+LAB_QUEUE_STATES = (JobState.RUNNING, JobState.QUEUED, JobState.FAILED)
+
+
+def lab_queue(user: Any, tenant: Any) -> dict[str, Any]:
+    """Lab staff's home: the requests whose latest job is queued, running or failed.
+
+    ``{"counts": {"queued", "running", "failed"}: int, "rows": [request]}`` — ``rows``: at most
+    :data:`HOME_ROWS`, newest first, annotated as in :func:`visible_requests`. Two queries.
+    """
+    qs = visible_requests(user, tenant).filter(job_state__in=LAB_QUEUE_STATES)
+    counts = dict.fromkeys(LAB_QUEUE_STATES, 0)
+    counts.update(qs.order_by().values_list("job_state").annotate(n=Count("pk")).values_list("job_state", "n"))
+    return {"counts": {str(state): n for state, n in counts.items()}, "rows": list(qs[:HOME_ROWS])}
+
+
+def my_requests(user: Any, tenant: Any) -> dict[str, Any]:
+    """A lab applicant's home: their organisations' requests, newest first.
+
+    ``{"rows": [request], "count": int}`` — at most :data:`HOME_ROWS` rows; ``count`` of them all. Two queries.
+    """
+    qs = visible_requests(user, tenant)
+    return {"rows": list(qs[:HOME_ROWS]), "count": qs.count()}
 
 
 def get_request_for_user(user: Any, tenant: Any, pk: Any, perm: str = "hwsim.view_request") -> VerificationRequest:

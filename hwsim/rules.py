@@ -48,6 +48,9 @@ rules.add_perm("hwsim.view_request", can_view_request)
 rules.add_perm("hwsim.submit_request", can_act_on_request)
 rules.add_perm("hwsim.download_certificate", can_view_request)
 rules.add_perm("hwsim.choose_requester_org", is_lab_staff)
+# Home panels (hwsim.apps.HwsimConfig.home_panels), checked with the tenant.
+rules.add_perm("hwsim.home_lab_queue", is_lab_staff)
+rules.add_perm("hwsim.home_my_requests", is_applicant)
 
 # Transition permissions (named in VerificationJob's @transition decorators).
 rules.add_perm("hwsim.cancel_job", can_act_on_request)

@@ -5,7 +5,7 @@ contributions as attributes of its ``AppConfig``; this module collects them thro
 ``INSTALLED_APPS`` order:
 
 - ``nav``: a sequence of :class:`NavEntry` (the menu in ``base.html``);
-- ``landing_pages``: a sequence of :class:`LandingPage` (where ``/t/<slug>/`` sends a member);
+- ``home_panels``: a sequence of :class:`HomePanel` (the member's home ``/t/<slug>/``, their work inbox);
 - ``tenant_urls`` / ``api_urls``: ``(prefix, "app.urls")`` pairs mounted under ``/t/<slug>/`` and
   ``/api/v1/t/<slug>/``;
 - a module ``<app>/demo.py`` with ``seed(site: DemoSite) -> None`` (``manage.py seed_demo``).
@@ -24,7 +24,7 @@ from typing import Any
 import rules
 from django.apps import AppConfig, apps
 from django.urls import URLPattern, URLResolver, include, path, reverse
-from django.utils.module_loading import module_has_submodule
+from django.utils.module_loading import import_string, module_has_submodule
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,32 @@ class NavItem:
 
 
 @dataclass(frozen=True)
-class LandingPage:
-    """Where a member lands on ``/t/<slug>/``: of the pages whose ``permission`` (as in :class:`NavEntry`)
-    holds, the one with the lowest ``priority`` wins."""
+class HomePanel:
+    """One panel of a member's home ``/t/<slug>/`` (their work inbox), shown when ``permission`` (as in
+    :class:`NavEntry`) holds for ``(user, tenant)`` and the tenant's kind is in ``tenant_kinds`` (empty =
+    every kind). Lower ``order`` comes first.
 
-    url_name: str
+    - ``key``: a stable name, rendered as the panel's ``data-panel`` attribute (no role codes in it);
+    - ``template``: rendered with what ``context`` returns plus the request context (``tenant``, ``user``);
+    - ``context``: dotted path of a function ``(user, tenant) -> dict`` (imported on first use, so an
+      ``apps.py`` imports no models); its reads belong in the app's ``queries.py`` and must be a bounded
+      number of queries whatever the number of rows;
+    - ``roles``: the role codes whose work the panel shows. A role of the user that no shown panel covers
+      gets the platform's empty state for that role (``platform_site.homes.ROLE_EMPTY_STATES``), so an app
+      that brings the work of a role (review → experts) replaces that empty state by declaring its panel.
+    """
+
+    key: str
+    template: str
+    context: str
     permission: str | Callable[[Any, Any], bool]
+    roles: frozenset[str] = field(default_factory=frozenset)
     tenant_kinds: frozenset[str] = field(default_factory=frozenset)
-    priority: int = 100
+    order: int = 100
+
+    def build_context(self, user: Any, tenant: Any) -> dict[str, Any]:
+        """The panel's template context for ``user`` in ``tenant`` (the ``context`` function's answer)."""
+        return import_string(self.context)(user, tenant)
 
 
 @dataclass
@@ -107,13 +125,12 @@ def visible_nav(user: Any, tenant: Any) -> list[NavItem]:
     ]
 
 
-def landing_url(user: Any, tenant: Any) -> str | None:
-    """The URL of ``user``'s landing page in ``tenant``, or ``None`` when no app offers one."""
-    pages = sorted(_contributions("landing_pages"), key=lambda item: (item[2].priority, item[0]))
-    for _index, _config, page in pages:
-        if _allowed(page.permission, page.tenant_kinds, user, tenant):
-            return reverse(page.url_name, kwargs={"tenant_slug": tenant.slug})
-    return None
+def visible_home_panels(user: Any, tenant: Any) -> list[HomePanel]:
+    """The home panels ``user`` may see in ``tenant``, in ``order`` (ties: ``INSTALLED_APPS`` order)."""
+    if tenant is None or not getattr(user, "is_authenticated", False):
+        return []
+    found = sorted(_contributions("home_panels"), key=lambda item: (item[2].order, item[0]))
+    return [panel for _index, _config, panel in found if _allowed(panel.permission, panel.tenant_kinds, user, tenant)]
 
 
 def app_urlpatterns(attribute: str) -> list[URLPattern | URLResolver]:

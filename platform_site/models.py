@@ -100,7 +100,7 @@ class Membership(models.Model):
         constraints = [models.UniqueConstraint(fields=["tenant", "user", "role"], name="membership_unique_role")]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.tenant.slug}: {self.role}"
+        return f"{self.user} @ {self.tenant.slug}: {self.get_role_display()}"
 
 
 class ActivityLog(TenantOwnedModel):

@@ -161,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "after_login"  # one tenant → its home, several → the portal home
 LOGOUT_REDIRECT_URL = "home"
 # Two limits (platform_site/throttle.py): 5 failures lock one username from one client IP; 30 failures over
 # any usernames lock the client IP (password spraying). The client IP is REMOTE_ADDR after

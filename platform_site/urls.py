@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("start/", views.after_login, name="after_login"),  # LOGIN_REDIRECT_URL
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from platform_site import services
-from platform_site.extensions import landing_url
 from platform_site.forms import ApplicantRegistrationForm
+from platform_site.homes import home_context, role_labels
 from platform_site.models import Membership, Tenant
-from platform_site.rules import is_member, roles_in
+from platform_site.rules import is_member
 
 
 def tenant_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -37,28 +37,39 @@ def tenant_member_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's programme offices, or the public list to sign in or register."""
-    memberships = []
+    """The user's programme offices (each with the labels of the user's roles there), or the public list to
+    sign in or register."""
+    offices: dict[int, dict[str, Any]] = {}
     if request.user.is_authenticated:
-        memberships = list(
-            Membership.objects.filter(user=request.user).select_related("tenant").order_by("tenant__slug")
-        )
+        for m in Membership.objects.filter(user=request.user).select_related("tenant").order_by("tenant__slug"):
+            offices.setdefault(m.tenant_id, {"tenant": m.tenant, "roles": set()})["roles"].add(m.role)
+    memberships = [{"tenant": o["tenant"], "role_labels": role_labels(o["roles"])} for o in offices.values()]
     tenants = Tenant.objects.filter(is_active=True)
     return render(request, "platform_site/home.html", {"memberships": memberships, "tenants": tenants})
 
 
 def tenant_home(request: HttpRequest, tenant_slug: str) -> HttpResponse:
-    """Tenant landing: members go to the landing page the apps declare for them (office staff: the
-    qualification queue; applicants: their cases), other members see their roles and menu, others the
-    office's public page."""
-    if request.user.is_authenticated:
-        roles = roles_in(request.user, request.tenant)
-        landing = landing_url(request.user, request.tenant) if roles else None
-        if landing:
-            return redirect(landing)
-        if roles:
-            return render(request, "platform_site/tenant_member.html", {"roles": sorted(roles)})
+    """A member's home: their work inbox, built from the panels the apps contribute for their roles
+    (platform_site.homes). Anyone else — signed out, or a member of other tenants only — sees the tenant's
+    public landing page, which shows no data of the tenant."""
+    if is_member(request.user, request.tenant):
+        return render(request, "platform_site/tenant_home.html", home_context(request, request.tenant))
     return render(request, "platform_site/tenant_landing.html")
+
+
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where ``LOGIN_REDIRECT_URL`` sends a user who signed in without a ``?next=``: the home of their one
+    tenant, else the portal home (which lists their tenants)."""
+    if request.user.is_authenticated:
+        slugs = list(
+            Membership.objects.filter(user=request.user, tenant__is_active=True)
+            .order_by("tenant__slug")
+            .values_list("tenant__slug", flat=True)
+            .distinct()[:2]
+        )
+        if len(slugs) == 1:
+            return redirect("tenant_home", tenant_slug=slugs[0])
+    return redirect("home")
 
 
 def register_applicant(request: HttpRequest, tenant_slug: str) -> HttpResponse:
@@ -72,7 +83,7 @@ def register_applicant(request: HttpRequest, tenant_slug: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your organisation is registered. You can now start a demand case."))
-            return redirect("tenant_home", tenant_slug=tenant_slug)  # → the applicant's landing page
+            return redirect("tenant_home", tenant_slug=tenant_slug)  # → the applicant's home
     return render(request, "platform_site/register.html", {"form": form})
 
 

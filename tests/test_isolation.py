@@ -124,3 +124,23 @@ def test_an_unknown_tenant_is_404(client, world):
     client.force_login(world.reviewer)
     assert client.get("/t/no-such-office/cases/").status_code == 404
     assert client.get("/api/v1/t/no-such-office/cases/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["b_reviewer", "b_applicant", "outsider"])
+def test_the_public_tenant_home_shows_other_tenants_no_data(client, world, samples, persona):
+    """``tenant_home`` is public (the landing page) but is a member's inbox: for anyone else it holds no panel
+    and none of tenant A's cases or requests."""
+    client.force_login(getattr(world, persona))
+    body = client.get(reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})).content.decode()
+    assert "data-panel=" not in body
+    from cases.models import DemandCase
+    from hwsim.models import VerificationRequest
+
+    with tenant_scope(world.a):
+        titles = [
+            *DemandCase.objects.values_list("title", flat=True),
+            *VerificationRequest.objects.values_list("title", flat=True),
+        ]
+    assert len(titles) == 2 and not any(title in body for title in titles)
+    client.force_login(world.reviewer)  # the same page is tenant A's staff's inbox, with the request in it
+    assert titles[1] in client.get(reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})).content.decode()

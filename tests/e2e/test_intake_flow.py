@@ -37,7 +37,7 @@ def test_applicant_registers_submits_and_reviewer_proceeds_to_preliminary(page, 
     page.fill("#id_password1", "Str0ng-pass-2026")
     page.fill("#id_password2", "Str0ng-pass-2026")
     page.click("main button[type=submit]")
-    page.wait_for_url("**/t/tsmp/cases/")
+    page.wait_for_url("**/t/tsmp/")  # the applicant's home
 
     # 2. A demand case: saved as a draft, documents uploaded, submitted.
     page.click("a[href='/t/tsmp/cases/new/']")

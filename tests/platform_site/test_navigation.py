@@ -1,4 +1,4 @@
-"""The menu and the landing pages come from the apps' AppConfig declarations (platform_site.extensions).
+"""The menu comes from the apps' AppConfig declarations (platform_site.extensions).
 
 The menu each persona sees is the one base.html hard-coded before: every member sees "Cases"; office staff
 (office reviewer, CTO, tenant admin) also the qualification queue; in a verification-lab tenant every member
@@ -81,29 +81,6 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] == ["Cases", "Qualification queue"]
     with translation.override("zh-hant"):
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] != ["Cases", "Qualification queue"]
-
-
-@pytest.mark.parametrize(
-    ("persona_name", "landing"),
-    [
-        ("office_reviewer", "/t/tsmp/review/queue/"),
-        ("cto", "/t/tsmp/review/queue/"),
-        ("tenant_admin", "/t/tsmp/review/queue/"),
-        ("applicant", "/t/tsmp/cases/"),
-    ],
-)
-def test_members_land_on_the_page_their_apps_declare(client, world, persona_name, landing):
-    client.force_login(world.by_role()[persona_name])
-    response = client.get("/t/tsmp/")
-    assert (response.status_code, response.url) == (302, landing)
-
-
-def test_members_without_a_landing_page_see_their_roles_and_menu(client, world):
-    client.force_login(world.supplier)
-    response = client.get("/t/tsmp/")
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "supplier" in body and 'href="/t/tsmp/cases/"' in body.split("</nav>", 1)[1]
 
 
 def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries):

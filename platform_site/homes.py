@@ -1,0 +1,83 @@
+"""A member's home ``/t/<slug>/``: the panels the apps contribute (platform_site.extensions.HomePanel), and an
+honest empty state for each of the member's roles whose work no installed app shows yet.
+
+Role codes never reach the page: roles are shown by their labels (``Role(code).label``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from platform_site.enums import Role, TenantKind
+from platform_site.extensions import visible_home_panels
+from platform_site.rules import roles_in
+
+#: What will appear on the home of a role no installed app gives a panel yet (the review, suppliers,
+#: service-delivery and billing apps bring these; seed 000_9617a3b789ca4d20.txt "Actors").
+ROLE_EMPTY_STATES = {
+    Role.EXPERT: _("Review invitations and the cases you score will appear here."),
+    Role.SUPPLIER: _("Matchmaking referrals and the service requests sent to your organisation will appear here."),
+    Role.CASE_MANAGER: _("The service projects you manage, with their milestones and acceptance, will appear here."),
+    Role.FINANCE: _("Payment requests, invoices and the budgets of service projects will appear here."),
+}
+#: For any other role without a panel in this kind of tenant.
+DEFAULT_EMPTY_STATE = _("The work waiting for you here will appear on this page.")
+
+#: What each kind of tenant is for (the member's home subtitle; the public landing page has its own text).
+KIND_PURPOSE = {
+    TenantKind.PLATFORM_OFFICE: _("Demand cases from intake through qualification, reviews and service."),
+    TenantKind.VERIFICATION_LAB: _("Simulated verification of AI-chip platforms and their verification reports."),
+    TenantKind.GRANT_CALL: _("Grant applications and their review."),
+}
+
+
+@dataclass(frozen=True)
+class EmptyState:
+    """A role of the member that no panel covers: its label and what will appear for it."""
+
+    role_label: Any
+    text: Any
+
+
+@dataclass(frozen=True)
+class RenderedPanel:
+    key: str
+    html: SafeString
+
+
+def role_labels(roles: frozenset[str] | set[str]) -> list[str]:
+    """The labels of ``roles`` (codes) in the order of :class:`Role`; unknown codes are skipped."""
+    return [str(role.label) for role in Role if role.value in roles]
+
+
+def home_context(request: HttpRequest, tenant: Any) -> dict[str, Any]:
+    """The context of ``platform_site/tenant_home.html`` for a member of ``tenant``.
+
+    ``{"role_labels": [str], "purpose": str, "panels": [RenderedPanel], "empty_states": [EmptyState]}``.
+    Each panel's template is rendered with its ``context`` function's answer on top of the request context.
+    """
+    user = request.user
+    roles = roles_in(user, tenant)
+    panels = visible_home_panels(user, tenant)
+    covered = frozenset().union(*(panel.roles for panel in panels))
+    rendered = [
+        RenderedPanel(panel.key, render_to_string(panel.template, panel.build_context(user, tenant), request))
+        for panel in panels
+    ]
+    empty = [
+        EmptyState(role.label, ROLE_EMPTY_STATES.get(role.value, DEFAULT_EMPTY_STATE))
+        for role in Role
+        if role.value in roles and role.value not in covered
+    ]
+    return {
+        "role_labels": role_labels(roles),
+        "purpose": KIND_PURPOSE.get(tenant.kind, ""),
+        "panels": rendered,
+        "empty_states": empty,
+    }
