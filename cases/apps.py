@@ -19,8 +19,8 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Demand cases")
     nav = (
-        NavEntry(_("Cases"), "cases:list", "cases.view_case_list", order=10),
-        NavEntry(_("Qualification queue"), "cases:queue", "cases.view_queue", order=20),
+        NavEntry(_("Cases"), "cases:list", "cases.view_case_list", tenant_kinds=CASE_TENANT_KINDS, order=10),
+        NavEntry(_("Qualification queue"), "cases:queue", "cases.view_queue", tenant_kinds=CASE_TENANT_KINDS, order=20),
     )
     home_panels = (
         HomePanel(

@@ -53,9 +53,10 @@ def test_each_persona_sees_the_menu_of_its_roles_in_a_programme_office(client, w
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [(Role.APPLICANT, [CASES, LAB]), (Role.OFFICE_REVIEWER, [CASES, QUEUE, LAB]), (Role.EXPERT, [CASES, LAB])],
+    [(Role.APPLICANT, [LAB]), (Role.OFFICE_REVIEWER, [LAB]), (Role.EXPERT, [LAB])],
 )
-def test_a_lab_tenant_adds_verification_requests_for_its_members(client, db, role, expected):
+def test_a_lab_tenant_shows_verification_requests_and_no_case_pages(client, db, role, expected):
+    """A verification lab runs no demand-case intake or 5-day qualification (seed 003): its menu is the lab's."""
     lab = TenantFactory(slug="lab", kind=TenantKind.VERIFICATION_LAB)
     org = OrganizationFactory(tenant=lab) if role == Role.APPLICANT else None
     client.force_login(persona(lab, role, org))
