@@ -27,11 +27,14 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from platform_site import tasks
 from platform_site.activity import claim_notification, log_event
 from platform_site.consent import record_consent
 from platform_site.enums import ActivityAction, Role
 from platform_site.models import ActivityLog, Invitation, Membership, Organization, Tenant
 from platform_site.profiles import ensure_profile
+from platform_site.queueing import enqueue_on_commit
+from platform_site.services import CONSENT_REQUIRED, EMAIL_TAKEN
 from platform_site.tenancy import require_tenant
 
 #: SentNotification kind of the invitation email.
@@ -98,8 +101,6 @@ def invite(admin: Any, tenant: Tenant, email: str) -> Invitation:
     if existing is not None:
         same = existing.organization_id == membership.organization_id
         raise ValidationError({"email": [ALREADY_MEMBER if same else OTHER_ORGANISATION]})
-    from platform_site import tasks
-
     with transaction.atomic():
         pending = Invitation.objects.select_for_update().filter(
             organization=membership.organization,
@@ -124,8 +125,6 @@ def invite(admin: Any, tenant: Tenant, email: str) -> Invitation:
             admin,
             data={"email": email, "organization_id": membership.organization_id},
         )
-        from platform_site.queueing import enqueue_on_commit
-
         enqueue_on_commit(tasks.send_invitation_email, tenant_id=tenant.pk, log_id=entry.pk)
     return invitation
 
@@ -194,8 +193,6 @@ def accept_existing(invitation: Invitation, user: Any) -> Membership:
 def accept_new(invitation: Invitation, *, full_name: str, password: str, consent: bool, language: str = "") -> Any:
     """Create the invited person's account (login = the invited email), consent record and profile, and
     join; returns the user. ``ValidationError`` without consent or if the email got an account meanwhile."""
-    from platform_site.services import CONSENT_REQUIRED, EMAIL_TAKEN
-
     if not consent:
         raise ValidationError({"consent": CONSENT_REQUIRED})
     user_model = get_user_model()

@@ -14,8 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from platform_site.consent import record_consent
 from platform_site.enums import Role
 from platform_site.models import Membership, Organization, Tenant
+from platform_site.profiles import ensure_profile
 from platform_site.tenancy import tenant_scope
 
 UBN_TAKEN = _(
@@ -77,9 +79,6 @@ def register_applicant(
     with the same field messages as the form's pre-check, e.g. ``{"email": [EMAIL_TAKEN]}``.
     Input is assumed validated by ``ApplicantRegistrationForm``.
     """
-    from platform_site.consent import record_consent
-    from platform_site.profiles import ensure_profile
-
     if not consent:
         raise ValidationError({"consent": CONSENT_REQUIRED})
     email = email.strip().lower()
