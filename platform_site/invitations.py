@@ -46,6 +46,9 @@ OTHER_ORGANISATION = _(
     "An account with this email already represents another organisation in this office; an account can "
     "represent one organisation per office."
 )
+#: Pending invitations an organisation may have at once (a cap on mail sent through the portal).
+MAX_PENDING = 20
+TOO_MANY_PENDING = _("Your organisation has %(count)d pending invitations. Revoke some or wait until they are used.")
 ALREADY_INVITED = _("This email has a pending invitation already. Revoke it first to send a new one.")
 WRONG_ACCOUNT = _("This invitation is for %(email)s. Sign out and open the link again, or sign in with that email.")
 
@@ -86,12 +89,19 @@ def invitation_url(invitation: Invitation) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def pending_invitations(organization: Organization) -> Any:
+    """The organisation's invitations neither accepted, revoked nor expired (a queryset, newest first)."""
+    return Invitation.objects.filter(
+        organization=organization, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
 def invite(admin: Any, tenant: Tenant, email: str) -> Invitation:
     """The org admin ``admin`` invites ``email`` into their organisation of ``tenant`` (in its tenant scope).
 
     Raises ``PermissionDenied`` if ``admin`` is not an organisation admin there, ``ValidationError({"email":
-    …})`` if the email is a member already, represents another organisation here, or has a pending
-    invitation. Logs ``member_invited`` and queues the email on commit. Returns the invitation.
+    …})`` if the email is a member already, represents another organisation here, has a pending
+    invitation, or the organisation has :data:`MAX_PENDING` pending ones. Logs ``member_invited`` and queues the email on commit. Returns the invitation.
     """
     membership = admin_membership(admin, tenant)
     if membership is None or not membership.is_org_admin:
@@ -102,15 +112,11 @@ def invite(admin: Any, tenant: Tenant, email: str) -> Invitation:
         same = existing.organization_id == membership.organization_id
         raise ValidationError({"email": [ALREADY_MEMBER if same else OTHER_ORGANISATION]})
     with transaction.atomic():
-        pending = Invitation.objects.select_for_update().filter(
-            organization=membership.organization,
-            email=email,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        if pending.exists():
+        if pending_invitations(membership.organization).filter(email=email).exists():
             raise ValidationError({"email": [ALREADY_INVITED]})
+        open_count = pending_invitations(membership.organization).count()
+        if open_count >= MAX_PENDING:
+            raise ValidationError({"email": [TOO_MANY_PENDING % {"count": open_count}]})
         invitation = Invitation.objects.create(
             tenant=tenant,
             organization=membership.organization,
@@ -222,11 +228,7 @@ def members_page(tenant: Tenant, organization: Organization) -> dict[str, Any]:
         .select_related("user")
         .order_by("-is_org_admin", "created_at", "pk")
     )
-    pending = list(
-        Invitation.objects.filter(
-            organization=organization, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).select_related("invited_by")
-    )
+    pending = list(pending_invitations(organization).select_related("invited_by"))
     return {"members": members, "pending": pending}
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from platform_site import invitations, tasks
@@ -225,7 +226,8 @@ def test_the_members_page_has_a_bounded_query_count(client, world, org_admin, ro
         MembershipFactory(tenant=world.a, role=Role.APPLICANT, organization=world.org_a)
         InvitationFactory(tenant=world.a, organization=world.org_a, invited_by=org_admin)
     client.force_login(org_admin)
-    with django_assert_max_num_queries(7):  # tenant, session, user, roles, membership, members, invitations
+    # tenant, session, user, roles, membership, members, invitations (+2 set_config of the scope on PostgreSQL)
+    with django_assert_max_num_queries(9):
         response = client.get("/t/tsmp/members/")
     assert response.status_code == 200
     assert response.content.decode().count("data-member=") == rows + 1
@@ -243,3 +245,12 @@ def test_the_migration_makes_first_applicants_org_admins(world):
     admins = set(Membership.objects.filter(is_org_admin=True).values_list("user_id", flat=True))
     assert admins == {world.applicant.pk, world.other_applicant.pk, world.b_applicant.pk}
     assert later.pk not in admins
+
+
+def test_pending_invitations_are_capped_per_organisation(world, org_admin):
+    with tenant_scope(world.a):
+        for n in range(invitations.MAX_PENDING):
+            invitations.invite(org_admin, world.a, f"c{n}@metal.example.tw")
+        with pytest.raises(ValidationError) as refused:
+            invitations.invite(org_admin, world.a, "one-more@metal.example.tw")
+    assert "pending invitations" in str(refused.value.message_dict["email"][0])
