@@ -101,7 +101,8 @@ def invite(admin: Any, tenant: Tenant, email: str) -> Invitation:
 
     Raises ``PermissionDenied`` if ``admin`` is not an organisation admin there, ``ValidationError({"email":
     …})`` if the email is a member already, represents another organisation here, has a pending
-    invitation, or the organisation has :data:`MAX_PENDING` pending ones. Logs ``member_invited`` and queues the email on commit. Returns the invitation.
+    invitation, or the organisation has :data:`MAX_PENDING` pending ones. Logs ``member_invited`` and
+    queues the email on commit. Returns the invitation.
     """
     membership = admin_membership(admin, tenant)
     if membership is None or not membership.is_org_admin:
