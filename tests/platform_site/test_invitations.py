@@ -254,3 +254,33 @@ def test_pending_invitations_are_capped_per_organisation(world, org_admin):
         with pytest.raises(ValidationError) as refused:
             invitations.invite(org_admin, world.a, "one-more@metal.example.tw")
     assert "pending invitations" in str(refused.value.message_dict["email"][0])
+
+
+def test_joining_is_refused_clearly_for_an_account_of_another_organisation(client, world, org_admin):
+    with tenant_scope(world.a):
+        invitation = invitations.invite(org_admin, world.a, "lin@metal.example.tw")
+        path = "/" + invitations.invitation_url(invitation).split("/", 3)[3]
+    # Meanwhile the person registered another organisation of this office.
+    elsewhere = persona(
+        world.a, Role.APPLICANT, world.org_a2, username="lin@metal.example.tw", email="lin@metal.example.tw"
+    )
+    client.force_login(elsewhere)
+    response = client.post(path, **EN)
+    assert response.status_code == 409 and b"one organisation per office" in response.content
+    assert list(Membership.objects.filter(user=elsewhere).values_list("organization_id", flat=True)) == [
+        world.org_a2.pk
+    ]
+    with tenant_scope(world.a):
+        assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
+
+
+def test_no_email_for_a_revoked_invitation_or_another_entry(world, org_admin, mailoutbox):
+    with tenant_scope(world.a):
+        invitation = invitations.invite(org_admin, world.a, "lin@metal.example.tw")  # not committed: no mail yet
+        entry = ActivityLog.objects.get(action=ActivityAction.MEMBER_INVITED)
+        invitations.revoke(org_admin, world.a, invitation)
+        revoked = ActivityLog.objects.get(action=ActivityAction.INVITATION_REVOKED)
+    assert tasks.send_invitation_email(tenant_id=world.a.pk, log_id=entry.pk) is False
+    assert tasks.send_invitation_email(tenant_id=world.a.pk, log_id=revoked.pk) is False
+    assert tasks.send_invitation_email(tenant_id=world.a.pk, log_id=999999) is False
+    assert mailoutbox == []
