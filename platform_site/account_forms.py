@@ -131,7 +131,11 @@ class PortalPasswordResetForm(BootstrapFormMixin, PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        context = {**context, "base_url": settings.PORTAL_BASE_URL.rstrip("/")}
+        context = {
+            **context,
+            "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
         parts = []
         for language in ("zh-hant", "en"):
             with translation.override(language):

@@ -41,6 +41,7 @@ def test_password_reset_mails_a_base_url_link_that_changes_the_password_once(cli
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [user.email] and "Reset your password" in mail.subject  # zh-Hant, then English
+    assert "within 3 days" in mail.body  # PASSWORD_RESET_TIMEOUT
     link = _reset_link(mail)
     assert link.startswith("https://portal.example.tw/accounts/reset/")  # never the request's Host header
     path = "/" + link.split("/", 3)[3]
