@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from platform_site.models import Membership, OutboxMessage, Tenant
+from platform_site.models import ConsentRecord, Membership, OutboxMessage, Profile, Tenant
 
 
 @admin.register(Tenant)
@@ -30,12 +30,38 @@ class TenantAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "tenant", "role", "organization_id"]
-    list_filter = ["tenant", "role"]
+    list_display = ["user", "tenant", "role", "organization_id", "is_org_admin"]
+    list_filter = ["tenant", "role", "is_org_admin"]
     search_fields = ["user__username", "user__email"]
-    fields = ["user", "tenant", "role"]
+    fields = ["user", "tenant", "role", "is_org_admin"]
     raw_id_fields = ["user"]
     list_select_related = ["user", "tenant"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Read-only: the evidence of who agreed to which notice version, when (個人資料保護法)."""
+
+    list_display = ["user", "tenant", "version", "agreed_at"]
+    list_filter = ["tenant", "version"]
+    search_fields = ["user__username"]
+    list_select_related = ["user", "tenant"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(OutboxMessage)

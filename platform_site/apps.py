@@ -7,7 +7,8 @@ class PlatformSiteConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from platform_site import queueing, tenancy
+        from platform_site import profiles, queueing, tenancy
 
         tenancy.connect_signals()
         queueing.connect_signals()
+        profiles.connect_signals()

@@ -55,4 +55,6 @@ class ActivityAction(models.TextChoices):
     DOCUMENT_DELETED = "document_deleted", _("Document removed")
     CHECKLIST_SAVED = "checklist_saved", _("Checklist saved")
     MEMBER_INVITED = "member_invited", _("Member invited")
+    MEMBER_JOINED = "member_joined", _("Member joined")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
     MONEY_CHANGED = "money_changed", _("Amount changed")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from platform_site import services
+from platform_site.consent import CONSENT_LABEL
 from platform_site.enums import CompanySize, OrganizationKind
 from platform_site.models import Tenant
 from platform_site.validators import validate_ubn
@@ -26,6 +27,13 @@ class BootstrapFormMixin:
                 widget.attrs["class"] = "form-check-input"
                 continue
             widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
+
+
+def consent_field() -> forms.BooleanField:
+    """The required 個資 consent checkbox (the template shows the notice, platform_site.consent)."""
+    return forms.BooleanField(
+        label=CONSENT_LABEL, required=True, error_messages={"required": services.CONSENT_REQUIRED}
+    )
 
 
 class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
@@ -50,6 +58,7 @@ class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email (your login)"))
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+    consent = consent_field()
 
     def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,4 +104,5 @@ class ApplicantRegistrationForm(BootstrapFormMixin, forms.Form):
             "full_name": data["full_name"],
             "email": data["email"],
             "password": data["password1"],
+            "consent": data["consent"],
         }

@@ -93,6 +93,8 @@ class Membership(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    #: The organisation's admin (its first registered applicant): may invite colleagues and revoke invitations.
+    is_org_admin = models.BooleanField(_("organisation admin"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -259,5 +261,6 @@ class TenantCounter(TenantOwnedModel):
         return counter.value
 
 
-# The transactional outbox lives in its own module (platform plumbing, not tenant data); registered here.
+# The transactional outbox and the account rows live in their own modules; registered here.
+from platform_site.account_models import ConsentRecord, Invitation, Profile  # noqa: E402, F401
 from platform_site.outbox import OutboxMessage  # noqa: E402, F401

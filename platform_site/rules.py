@@ -78,3 +78,7 @@ def primary_organisation(user: Any, tenant: Any, role: str = Role.APPLICANT) -> 
     user holds ``role`` in ``tenant`` (applicants normally have exactly one), or ``None`` when there is none."""
     orgs = sorted(organizations_in(user, tenant, role))
     return orgs[0] if orgs else None
+
+
+#: The organisation members page (platform_site.account_views.members): applicants of an organisation.
+rules.add_perm("platform_site.view_members", is_applicant)

@@ -1,4 +1,6 @@
-"""Writes of the portal core: applicant registration (organisation + account + applicant membership).
+"""Writes of the portal core: applicant registration (organisation + account + applicant membership + 個資
+consent + profile). Invitations of colleagues are in :mod:`platform_site.invitations`, profiles in
+:mod:`platform_site.profiles`.
 
 Views and the API call these; forms only validate.
 """
@@ -12,11 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from platform_site.consent import record_consent
 from platform_site.enums import Role
 from platform_site.models import Membership, Organization, Tenant
+from platform_site.profiles import ensure_profile
 from platform_site.tenancy import tenant_scope
 
-UBN_TAKEN = _("This organisation is already registered. Ask its account holder or the programme office to add you.")
+UBN_TAKEN = _(
+    "This organisation is already registered. Ask its organisation admin (the colleague who registered it) to "
+    "invite you on the portal's Members page: you will receive a link by email to join it."
+)
+CONSENT_REQUIRED = _("Please agree to the personal-data notice to register.")
 EMAIL_TAKEN = _("An account with this email exists already: sign in instead.")
 
 
@@ -56,16 +64,23 @@ def register_applicant(
     full_name: str,
     email: str,
     password: str,
+    consent: bool,
+    language: str = "",
 ) -> Any:
-    """Create the organisation, the user (login = lower-cased email) and the applicant membership; return the user.
+    """Create the organisation, the user (login = lower-cased email), the applicant membership (the
+    organisation's admin: :attr:`Membership.is_org_admin`), the 個資 consent record
+    (:data:`platform_site.consent.CONSENT_VERSION`) and the profile (``language``: preferred language code or
+    ``""``); return the user. Without ``consent`` nothing is written: ``ValidationError({"consent": …})``.
 
-    All three rows are written in one transaction. A concurrent registration that took the same 統一編號
+    All rows are written in one transaction. A concurrent registration that took the same 統一編號
     (unique per tenant, ``org_unique_ubn_per_tenant``) or the same login (unique ``auth_user.username`` and
     the case-insensitive index ``auth_user_username_ci_uniq``) makes the database refuse the insert; the
     transaction is rolled back (no organisation without its user) and :class:`ValidationError` is raised
     with the same field messages as the form's pre-check, e.g. ``{"email": [EMAIL_TAKEN]}``.
     Input is assumed validated by ``ApplicantRegistrationForm``.
     """
+    if not consent:
+        raise ValidationError({"consent": CONSENT_REQUIRED})
     email = email.strip().lower()
     try:
         with tenant_scope(tenant), transaction.atomic():
@@ -82,7 +97,11 @@ def register_applicant(
             user = get_user_model().objects.create_user(
                 username=email, email=email, password=password, first_name=full_name
             )
-            Membership.objects.create(user=user, tenant=tenant, role=Role.APPLICANT, organization=org)
+            Membership.objects.create(
+                user=user, tenant=tenant, role=Role.APPLICANT, organization=org, is_org_admin=True
+            )
+            record_consent(user, tenant)
+            ensure_profile(user, language=language)
     except IntegrityError:
         # The rows another registration committed meanwhile are visible now: name the field it took.
         errors = registration_conflicts(tenant, ubn=ubn, email=email)

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "platform_site.profiles.PreferredLanguageMiddleware",  # the profile's language cookie at login
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -351,3 +352,7 @@ LOGGING = {
 }
 
 _ = _  # gettext_lazy kept importable for settings that need labels
+
+#: Password-reset requests per hour (platform_site.account_forms.reset_throttled): per client IP, per email.
+PORTAL_PASSWORD_RESET_PER_IP = env_int("PORTAL_PASSWORD_RESET_PER_IP", 20)
+PORTAL_PASSWORD_RESET_PER_EMAIL = env_int("PORTAL_PASSWORD_RESET_PER_EMAIL", 3)

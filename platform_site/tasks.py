@@ -16,3 +16,24 @@ def deliver_outbox() -> int:
 
     prune_done()
     return deliver_due()
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
+def send_invitation_email(*, tenant_id: int, log_id: int) -> bool:
+    """Email the invitation logged as ``log_id`` (a ``member_invited`` entry) once; idempotent.
+
+    Returns whether an email was sent (not for a missing tenant / entry, a used or revoked invitation, or a
+    redelivery).
+    """
+    from platform_site import invitations
+    from platform_site.models import ActivityLog, Tenant
+    from platform_site.tenancy import tenant_scope
+
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return False
+    with tenant_scope(tenant):
+        entry = ActivityLog.objects.filter(pk=log_id).first()
+        if entry is None:
+            return False
+        return invitations.send_invitation_email(entry)

@@ -75,6 +75,7 @@ class TenantConfig:
     - ``upload_max_bytes``: largest accepted upload in bytes; ``None`` = the site limit
       ``settings.UPLOAD_MAX_BYTES`` (a tenant may lower it, not raise it: the reverse proxy caps bodies).
     - ``report_prefix``: prefix of verification report numbers ``<PREFIX>-<year>-<nnnn>``.
+    - ``invitation_valid_days``: calendar days a colleague's invitation link stays valid (1-30, default 7).
     """
 
     case_prefix: str | None = prefix_setting(None, _("Prefix of case references."))
@@ -85,6 +86,9 @@ class TenantConfig:
         None, min_value=1, max_value=_site_upload_limit, help_text=_("Largest upload in bytes.")
     )
     report_prefix: str = prefix_setting("VR", _("Prefix of verification report numbers."))
+    invitation_valid_days: int = setting(
+        7, min_value=1, max_value=30, help_text=_("Days an invitation link of an organisation stays valid.")
+    )
 
     @classmethod
     def keys(cls) -> frozenset[str]:

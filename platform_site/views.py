@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from platform_site import services
+from platform_site.consent import consent_paragraphs
 from platform_site.forms import ApplicantRegistrationForm
 from platform_site.homes import home_context, role_labels
 from platform_site.models import Membership, Tenant
@@ -77,14 +79,16 @@ def register_applicant(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     form = ApplicantRegistrationForm(request.POST or None, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.register_applicant(request.tenant, **form.service_arguments())
+            language = translation.get_language() or ""
+            user = services.register_applicant(request.tenant, language=language, **form.service_arguments())
         except ValidationError as exc:  # a concurrent registration took the 統一編號 or email first
             form.add_error(None, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your organisation is registered. You can now start a demand case."))
             return redirect("tenant_home", tenant_slug=tenant_slug)  # → the applicant's home
-    return render(request, "platform_site/register.html", {"form": form})
+    context = {"form": form, "consent_paragraphs": consent_paragraphs(request.tenant)}
+    return render(request, "platform_site/register.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from cases.enums import Customisation, DocumentKind, Industry
 from cases.models import CaseDocument, DemandCase
 from platform_site.enums import CompanySize, Role, TenantKind
-from platform_site.models import Membership, Organization, Tenant
+from platform_site.models import Invitation, Membership, Organization, Tenant
 from platform_site.tenancy import tenant_scope
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -69,6 +71,19 @@ class MembershipFactory(DjangoModelFactory):
     tenant = factory.SubFactory(TenantFactory)
     role = Role.APPLICANT
     organization = None
+
+
+class InvitationFactory(TenantOwnedFactory):
+    """A pending invitation into ``organization`` (7 days valid); its link: platform_site.invitations.invitation_url."""
+
+    class Meta:
+        model = Invitation
+
+    tenant = factory.SubFactory(TenantFactory)
+    organization = factory.SubFactory(OrganizationFactory, tenant=factory.SelfAttribute("..tenant"))
+    email = factory.Sequence(lambda n: f"colleague{n}@example.tw")
+    nonce = factory.Sequence(lambda n: f"nonce{n:08d}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
 
 
 class DemandCaseFactory(TenantOwnedFactory):

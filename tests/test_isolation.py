@@ -14,13 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from platform_site.enums import TenantKind
 from platform_site.tenancy import tenant_scope
-from tests.factories import complete_case
+from tests.factories import InvitationFactory, complete_case
 from tests.hwsim.factories import VerificationJobFactory
 
 pytestmark = pytest.mark.django_db
 
-#: Routes that are public by design (the office's landing page and its registration form).
-PUBLIC_ROUTES = {"tenant_home", "register"}
+#: Routes that are public by design (the office's landing page, its registration form, and the emailed
+#: invitation link, whose other-tenant / tampered use is tested in tests/platform_site/test_invitations.py).
+PUBLIC_ROUTES = {"tenant_home", "register", "invitation_accept"}
 
 
 def tenant_routes() -> Iterator[tuple[str, list[str]]]:
@@ -67,7 +68,9 @@ def samples(world):
         document = case.documents.first()
         preset = job.request.platforms.first()
     common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
+    invitation = InvitationFactory(tenant=world.a, organization=world.org_a)
     return {
+        "members": {**common, "pk": invitation.pk},
         "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
         "api-case-": {**common, "pk": case.pk},
         "hwsim:": {**common, "pk": job.request_id},

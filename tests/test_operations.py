@@ -73,6 +73,9 @@ def test_seed_demo_loads_two_tenants_every_role_and_cases_in_many_states(capsys)
             "finance",
             "tenant_admin",
         }
+        # Each applicant organisation has exactly one organisation admin (who can invite colleagues).
+        applicants = Membership.objects.filter(tenant=tenant, role="applicant")
+        assert applicants.filter(is_org_admin=True).count() == applicants.values("organization").distinct().count()
     tsmp = Tenant.objects.get(slug="tsmp")
     with tenant_scope(tsmp):
         states = list(DemandCase.objects.values_list("state", flat=True))

@@ -36,6 +36,7 @@ def test_applicant_registers_submits_and_reviewer_proceeds_to_preliminary(page, 
     page.fill("#id_ubn", "04595257")
     page.fill("#id_password1", "Str0ng-pass-2026")
     page.fill("#id_password2", "Str0ng-pass-2026")
+    page.check("#id_consent")
     page.click("main button[type=submit]")
     page.wait_for_url("**/t/tsmp/")  # the applicant's home
 

@@ -27,6 +27,7 @@ FORM = {
     "full_name": "林怡君",
     "password1": "Str0ng-pass-2026",
     "password2": "Str0ng-pass-2026",
+    "consent": "on",
 }
 #: Valid 統一編號 (checksum rule of validators.is_valid_ubn).
 UBNS = [ubn for ubn in (f"{n:08d}" for n in range(10_000_000, 10_002_000)) if is_valid_ubn(ubn)][:8]
@@ -44,6 +45,7 @@ def _service_args(**changes: Any) -> dict[str, Any]:
         "full_name": "林怡君",
         "email": "lin@shoes.example.tw",
         "password": "Str0ng-pass-2026",
+        "consent": True,
     }
     return {**args, **changes}
 

@@ -21,6 +21,7 @@ FORM = {
     "email": "Lin@Shoes.example.tw",
     "password1": "Str0ng-pass-2026",
     "password2": "Str0ng-pass-2026",
+    "consent": "on",
 }
 
 

@@ -104,13 +104,17 @@ class Command(BaseCommand):
             for role, prefix, full_name in ROLE_LOGINS:
                 user = self._user(f"{prefix}@{tenant.slug}.demo", full_name)
                 org = orgs["metal"] if role == Role.APPLICANT else supplier_org if role == Role.SUPPLIER else None
-                Membership.objects.create(user=user, tenant=tenant, role=role, organization=org)
+                Membership.objects.create(
+                    user=user, tenant=tenant, role=role, organization=org, is_org_admin=role == Role.APPLICANT
+                )
                 users[role] = user
             # Every applicant organisation gets its own login too, so each case has a real owner.
             applicants = {"metal": users[Role.APPLICANT]}
             for name, key, _size in APPLICANT_ORGS[1:]:
                 user = self._user(f"{key}@{tenant.slug}.demo", f"{name[:4]}聯絡人")
-                Membership.objects.create(user=user, tenant=tenant, role=Role.APPLICANT, organization=orgs[key])
+                Membership.objects.create(
+                    user=user, tenant=tenant, role=Role.APPLICANT, organization=orgs[key], is_org_admin=True
+                )
                 applicants[key] = user
             site = DemoSite(tenant=tenant, people=users, orgs={**orgs, "supplier": supplier_org}, applicants=applicants)
             for _label, seed in demo_seeders():
