@@ -25,7 +25,7 @@ def test_decision_email_is_bilingual_and_sent_once(world, mailoutbox, django_cap
             comment="請補充財務報表",
             eligible_applicant_type=True,
             eligible_need=True,
-            eligible_supply_chain_gap=True,
+            existing_supply_chain_can_serve=None,
         )
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
