@@ -202,3 +202,29 @@ def test_a_referral_or_reference_design_that_did_not_solve_it_continues_to_preli
         case.refresh_from_db()
         log = services.transition_case(case, "proceed_to_preliminary", world.reviewer, comment="未解決")
     assert (log.source_state, log.target_state) == (source, CaseState.PRELIMINARY_REVIEW)
+
+
+def test_the_api_refuses_a_customisation_answer_the_intake_already_gives(world):
+    from rest_framework.test import APIClient
+
+    case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)  # a custom chip
+    set_fields(case, state=CaseState.QUALIFICATION)
+    api = APIClient()
+    api.force_authenticate(world.reviewer)
+    body = {
+        "decision": "reference_design",
+        "comment": "x",
+        "eligible_applicant_type": True,
+        "eligible_need": True,
+        "existing_supply_chain_can_serve": False,
+        "customisation_needed": False,
+    }
+    target = f"/api/v1/t/tsmp/cases/{case.pk}/qualification-decision/"
+    response = api.post(target, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "customisation_needed" in response.data
+    response = api.post(target, {**body, "customisation_needed": None}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response.data["code"]) == (409, "qualification_branch")
+    assert response.data["detail"].endswith(REFUSAL_SAYS[D.PROCEED])
+    response = api.post(target, {**body, "decision": "proceed", "customisation_needed": None}, format="json")
+    assert (response.status_code, response.data["state"]) == (200, "preliminary_review")
