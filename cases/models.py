@@ -5,6 +5,7 @@ The case lifecycle is a django-fsm machine (``state``, protected): seed 000_9617
 matchmaking referral (媒合轉介) → closed, reference design (使用參考設計) → closed, not eligible → closed,
 preliminary review (初審) → final review (複審) → in service → closed}, plus withdrawn. Referral and
 reference design go on to 初審 when they do not solve the need (the flowchart's "完成? 否" branches).
+Which 資格審 decision fits is read off the checklist: :meth:`DemandCase.qualification_branch`.
 Transitions only change fields; :mod:`cases.services` runs them, logs them and sends notifications.
 """
 

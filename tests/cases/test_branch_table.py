@@ -228,3 +228,27 @@ def test_the_api_refuses_a_customisation_answer_the_intake_already_gives(world):
     assert response.data["detail"].endswith(REFUSAL_SAYS[D.PROCEED])
     response = api.post(target, {**body, "decision": "proceed", "customisation_needed": None}, format="json")
     assert (response.status_code, response.data["state"]) == (200, "preliminary_review")
+
+
+def test_every_decided_demo_case_took_the_branch_its_checklist_leads_to():
+    from django.core.management import call_command
+
+    from cases.models import DemandCase
+    from platform_site.models import Tenant
+
+    call_command("seed_demo")
+    took = {
+        CaseState.REFERRED: D.REFER,
+        CaseState.REFERENCE_DESIGN: D.REFERENCE_DESIGN,
+        CaseState.PRELIMINARY_REVIEW: D.PROCEED,
+        CaseState.FINAL_REVIEW: D.PROCEED,
+        CaseState.IN_SERVICE: D.PROCEED,
+        CaseState.CLOSED: D.NOT_ELIGIBLE,
+    }
+    seen = set()
+    for tenant in Tenant.objects.all():
+        with tenant_scope(tenant):
+            for case in DemandCase.objects.filter(state__in=took):
+                assert case.qualification_branch() == took[case.state], (case.title, case.state)
+                seen.add(case.state)
+    assert seen == set(took)
