@@ -28,7 +28,7 @@ from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.pagination import paginate
 from platform_site.rules import can, primary_organisation, roles_in
 from platform_site.tenancy import get_for_tenant_or_404
-from platform_site.transitions import TransitionRefused
+from platform_site.transitions import TransitionRefused, state_refusal
 from platform_site.views import tenant_member_required
 
 
@@ -197,6 +197,8 @@ def case_transition(request: HttpRequest, tenant_slug: str, pk: int, action: str
     if not form.is_valid():
         if not _may_run(case, action, request.user):
             raise PermissionDenied  # a form error would tell a user who may not act about the form
+        if not getattr(type(case), action)._django_fsm.has_transition(case.state):
+            return _refused(request, case, state_refusal(case, action))  # 409: the state, not the form, says no
         message = _("Please correct the errors below.")
         return _refused(request, case, message, status=400, action_forms={action: form})
     try:

@@ -131,6 +131,15 @@ def test_withdraw_without_confirmation_is_a_form_error_and_nothing_changes(clien
     assert reload(case).state == CaseState.WITHDRAWN
 
 
+def test_withdrawing_a_withdrawn_case_is_a_409_whatever_the_form_says(client, world):
+    case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
+    set_fields(case, state=CaseState.WITHDRAWN)
+    client.force_login(world.applicant)
+    response = client.post(url("transition", case, action="withdraw"), {}, **EN)
+    assert response.status_code == 409
+    assert "is not possible while the status is “Withdrawn”" in response.content.decode()
+
+
 def test_someone_who_may_not_withdraw_gets_403_not_a_form_error(client, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     client.force_login(world.reviewer)
