@@ -23,6 +23,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from cases.checklist import (
+    QualificationChecklistMixin,
+    branch_decided,
+    branch_is_not_eligible,
+    branch_is_preliminary,
+    branch_is_reference_design,
+    branch_is_referral,
+    eligible_for_service,
+)
 from cases.enums import (
     EXCLUSIVE_CUSTOMISATIONS,
     QUEUE_STATES,
@@ -34,7 +43,6 @@ from cases.enums import (
     DocumentKind,
     Industry,
     ProjectType,
-    QualificationDecision,
 )
 from platform_site.tenancy import TenantOwnedModel
 from platform_site.workdays import add_working_days, working_days_between
@@ -58,7 +66,7 @@ def taipei_today() -> dt.date:
     return timezone.localdate()
 
 
-class DemandCase(StateMachineMixin, TenantOwnedModel):
+class DemandCase(QualificationChecklistMixin, StateMachineMixin, TenantOwnedModel):
     """A demand-side case: an SME's smart-system need, from intake to closure."""
 
     reference = models.CharField(_("case number"), max_length=32, blank=True)
@@ -164,131 +172,6 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         """Display labels of the chosen customisations (unknown codes shown as stored)."""
         labels = dict(Customisation.choices)
         return [str(labels.get(code, code)) for code in self.customisations]
-
-    # ---- the 資格審 branch (seed 000_9617a3b789ca4d20.txt, 收案與審查流程) ------------------------------------
-    def is_eligible(self) -> bool | None:
-        """Eligibility: domestic SME / start-up / cross-domain system company *and* a smart-system need or chip
-        intent (the seed's first two criteria). None while either is not assessed."""
-        if self.eligible_applicant_type is False or self.eligible_need is False:
-            return False
-        if self.eligible_applicant_type is None or self.eligible_need is None:
-            return None
-        return True
-
-    def needs_customisation(self) -> bool | None:
-        """不需客製化？ — whether the need calls for customisation (True), not (False), or is unknown (None).
-
-        Known from the intake's ``customisations``: ``["none"]`` → False; any concrete choice (chip, hardware,
-        software, trial production) → True. When the applicant answered ``["unsure"]`` (or nothing) the
-        office reviewer decides: the qualification decision form then asks "Is customisation needed?" and
-        stores the answer in ``customisation_needed`` (otherwise that field is left empty and not used).
-        """
-        chosen = set(self.customisations or ())
-        if chosen - EXCLUSIVE_CUSTOMISATIONS:
-            return True
-        if chosen == {Customisation.NONE}:
-            return False
-        return self.customisation_needed
-
-    def customisation_is_asked(self) -> bool:
-        """Whether the reviewer must answer "Is customisation needed?" (the applicant was not sure)."""
-        chosen = set(self.customisations or ())
-        return not (chosen - EXCLUSIVE_CUSTOMISATIONS) and chosen != {Customisation.NONE}
-
-    def qualification_branch(self) -> str | None:
-        """The one 資格審 outcome the checklist leads to (a :class:`QualificationDecision` value), or None while
-        an answer the branch needs is missing. Seed 000's flowchart, read as a table:
-
-        ====================================  =================  ==============  =========================
-        eligible applicant and need           chain can serve    customisation   decision
-        ====================================  =================  ==============  =========================
-        no (either criterion unmet)           (any)              (any)           not_eligible
-        yes                                   yes                (any)           refer (媒合轉介)
-        yes                                   no                 not needed      reference_design
-        yes                                   no                 needed          proceed (初審)
-        ====================================  =================  ==============  =========================
-
-        "Request more documents" fits every combination (it takes the checklist as it stands).
-        """
-        eligible = self.is_eligible()
-        if eligible is False:
-            return QualificationDecision.NOT_ELIGIBLE
-        if eligible is None or self.existing_supply_chain_can_serve is None:
-            return None
-        if self.existing_supply_chain_can_serve:
-            return QualificationDecision.REFER
-        customise = self.needs_customisation()
-        if customise is None:
-            return None
-        return QualificationDecision.PROCEED if customise else QualificationDecision.REFERENCE_DESIGN
-
-    def branch_refusal(self) -> str:
-        """Why the chosen decision does not fit the checklist, naming the branch that does (active language)."""
-        branch = self.qualification_branch()
-        if branch == QualificationDecision.NOT_ELIGIBLE:
-            return gettext(
-                "The checklist says the applicant is not eligible (not a domestic SME, start-up or cross-domain "
-                "system company, or no smart-system need): the decision that fits is “Not eligible”."
-            )
-        if branch == QualificationDecision.REFER:
-            return gettext(
-                "The existing external supply chain can serve the need: the decision that fits is the "
-                "matchmaking referral (媒合轉介)."
-            )
-        if branch == QualificationDecision.REFERENCE_DESIGN:
-            return gettext(
-                "The existing supply chain cannot serve the need and no customisation is needed: the decision "
-                "that fits is a reference design (使用參考設計)."
-            )
-        if branch == QualificationDecision.PROCEED:
-            return gettext(
-                "The existing supply chain cannot serve the need and customisation is needed: the decision "
-                "that fits is the preliminary review (初審)."
-            )
-        if self.is_eligible() is None:
-            return gettext("Answer both eligibility criteria first.")
-        if self.existing_supply_chain_can_serve is None:
-            return gettext(
-                "Answer “Can the existing external supply chain serve the need?” first: it decides between a "
-                "referral and the platform's own service."
-            )
-        return gettext(
-            "The applicant was not sure whether customisation is needed: answer “Is customisation needed?” "
-            "first (no: a reference design; yes: the preliminary review)."
-        )
-
-    def _branch_is(self, decision: str) -> bool:
-        return self.qualification_branch() == decision
-
-    @condition(message=lambda case: case.branch_refusal(), code="eligibility")
-    def eligible_for_service(self) -> bool:
-        """Both eligibility criteria are met (refer, reference design and 初審 need this first)."""
-        return self.is_eligible() is True
-
-    @condition(message=lambda case: case.branch_refusal(), code="checklist_incomplete")
-    def branch_decided(self) -> bool:
-        """Every answer the branch needs is there (the supply-chain question; customisation when asked)."""
-        return self.qualification_branch() is not None
-
-    @condition(message=lambda case: case.branch_refusal(), code="eligibility")
-    def branch_is_not_eligible(self) -> bool:
-        """Not eligible fits: an eligibility criterion is unmet (seed 000, 資格審)."""
-        return self._branch_is(QualificationDecision.NOT_ELIGIBLE)
-
-    @condition(message=lambda case: case.branch_refusal(), code="qualification_branch")
-    def branch_is_referral(self) -> bool:
-        """媒合轉介 fits: eligible, and the existing external supply chain can serve (現有外部供應鏈可服務？ 是)."""
-        return self._branch_is(QualificationDecision.REFER)
-
-    @condition(message=lambda case: case.branch_refusal(), code="qualification_branch")
-    def branch_is_reference_design(self) -> bool:
-        """使用參考設計 fits: eligible, the chain cannot serve, no customisation needed (不需客製化？ 是)."""
-        return self._branch_is(QualificationDecision.REFERENCE_DESIGN)
-
-    @condition(message=lambda case: case.branch_refusal(), code="qualification_branch")
-    def branch_is_preliminary(self) -> bool:
-        """初審 fits: eligible, the chain cannot serve, customisation needed (不需客製化？ 否)."""
-        return self._branch_is(QualificationDecision.PROCEED)
 
     # ---- editing ---------------------------------------------------------------------------------------
     def not_editable_message(self) -> str:
