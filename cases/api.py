@@ -96,7 +96,7 @@ class DemandCaseViewSet(
     def qualification_decision(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """Record the 資格審 decision with the eligibility checklist (office reviewers)."""
         case = self.get_object()
-        body = QualificationDecisionSerializer(data=request.data)
+        body = QualificationDecisionSerializer(data=request.data, context={"case": case})
         body.is_valid(raise_exception=True)
         services.decide_qualification(case, request.user, **body.validated_data)
         return Response(

@@ -45,7 +45,7 @@ CASES = [
         Industry.TRADITIONAL,
         "製鞋膠合製程",
         "膠合溫度與壓力靠老師傅經驗，良率波動大。",
-        "感測器蒐集製程資料並以模型建議參數。",
+        "感測器蒐集製程資料並以模型建議參數；既有膠合設備商已有製程監控套件可導入。",
         [Customisation.HARDWARE, Customisation.SOFTWARE],
         "referred",
     ),
@@ -91,11 +91,11 @@ CASES = [
     ),
     (
         "retail",
-        "冷鏈物流溫度異常預警",
+        "冷鏈物流車隊溫度記錄器採購",
         Industry.SERVICE,
         "冷鏈物流",
         "配送途中溫度異常僅事後發現。",
-        "我們已洽詢現有物流系統商，可直接提供溫度記錄器。",
+        "僅需採購一般溫度記錄器，無智慧系統應用或晶片開發規劃。",
         [Customisation.NONE],
         "not_eligible",
     ),
@@ -153,9 +153,25 @@ PATHS: dict[str, list[tuple[str, str]]] = {
 COMMENTS = {
     QualificationDecision.REQUEST_DOCUMENTS: "請補充近一年財務報表與現有供應商洽詢紀錄。",
     QualificationDecision.REFER: "既有外部供應鏈可服務，轉介平台合作之系統整合商。",
-    QualificationDecision.REFERENCE_DESIGN: "需求可由平台參考設計方案滿足，不需客製化。",
-    QualificationDecision.NOT_ELIGIBLE: "現有供應鏈已可服務此需求，不符申請資格。",
-    QualificationDecision.PROCEED: "符合資格，需客製化開發，排入初審會議。",
+    QualificationDecision.REFERENCE_DESIGN: "既有供應鏈無法服務，需求可由平台參考設計方案滿足，不需客製化。",
+    QualificationDecision.NOT_ELIGIBLE: "需求為一般設備採購，無智慧系統應用需求或晶片開發規劃，不符申請資格。",
+    QualificationDecision.PROCEED: "符合資格，既有供應鏈無法服務且需客製化開發，排入初審會議。",
+}
+
+#: The 資格審 checklist each decision is recorded with — the one branch of seed 000's flowchart that leads
+#: to it (DemandCase.qualification_branch): (applicant type, need, existing chain can serve, customisation
+#: needed — the reviewer's answer, used only when the applicant was not sure).
+CHECKLISTS: dict[str, tuple[bool, bool, bool | None, bool | None]] = {
+    QualificationDecision.REQUEST_DOCUMENTS: (True, True, None, None),
+    QualificationDecision.REFER: (True, True, True, None),
+    QualificationDecision.REFERENCE_DESIGN: (True, True, False, None),
+    QualificationDecision.PROCEED: (True, True, False, True),
+    QualificationDecision.NOT_ELIGIBLE: (True, False, None, None),
+}
+#: What the applicant says the existing supply chain answered, by the case's target state.
+SUPPLY_CHAIN_OUTCOMES = {
+    "referred": "洽詢既有膠合設備商，可提供製程監控套件，但不清楚如何導入。",
+    "not_eligible": "洽詢溫度記錄器經銷商報價，可直接購買。",
 }
 
 
@@ -208,7 +224,7 @@ def _seed_case(
         company_profile=f"{org.name}，員工約 60 人。",
         employee_count=60,
         supply_chain_consulted=True,
-        supply_chain_outcome="洽詢既有設備商，無法提供整合方案。",
+        supply_chain_outcome=SUPPLY_CHAIN_OUTCOMES.get(target, "洽詢既有設備商，無法提供整合方案。"),
         contact_name=applicant.first_name,
         contact_email=applicant.email,
         contact_phone="07-5550100",
@@ -222,15 +238,16 @@ def _seed_case(
             actor = applicant if name == "submit" else cto if name.startswith("pass_") else reviewer
             services.transition_case(case, name, actor)
         else:
-            eligible = name != QualificationDecision.NOT_ELIGIBLE
+            applicant_type, need, can_serve, customise = CHECKLISTS[name]
             services.decide_qualification(
                 case,
                 reviewer,
                 decision=name,
                 comment=COMMENTS[name],
-                eligible_applicant_type=True,
-                eligible_need=True,
-                eligible_supply_chain_gap=eligible,
+                eligible_applicant_type=applicant_type,
+                eligible_need=need,
+                existing_supply_chain_can_serve=can_serve,
+                customisation_needed=customise,
             )
         case.refresh_from_db()
     return case

@@ -79,7 +79,8 @@ REQUIRED_DOCUMENT_KINDS = (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS
 
 
 class QualificationDecision(models.TextChoices):
-    """The office reviewer's one decision at 資格審 (seed 000 flowchart)."""
+    """The office reviewer's one decision at 資格審 (seed 000 flowchart); exactly one of refer, reference
+    design, proceed and not eligible fits a checklist (``DemandCase.qualification_branch``)."""
 
     REQUEST_DOCUMENTS = "request_documents", _("Request more documents")
     REFER = "refer", _("Refer to an external supplier (matchmaking)")

@@ -83,8 +83,35 @@ class TransitionForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class WithdrawForm(TransitionForm):
+    """撤案 needs a confirmation: a required checkbox in the same form (works without JavaScript)."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw this case. It cannot be reopened; a new case would have to be started."),
+        error_messages={"required": _("Tick the box to confirm that you want to withdraw the case.")},
+    )
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def yes_no_initial(value: bool | None) -> str:
+    """The radio value of a stored answer ("" when not assessed)."""
+    return {True: "yes", False: "no"}.get(value, "")
+
+
 class QualificationDecisionForm(BootstrapFormMixin, forms.Form):
-    """資格審 checklist and decision (seed 000_9617a3b789ca4d20.txt)."""
+    """資格審 checklist and decision (seed 000_9617a3b789ca4d20.txt, 收案與審查流程).
+
+    The first two items decide eligibility (ticked = met). "Can the existing external supply chain serve
+    the need?" is where the flowchart branches (yes → referral); left unanswered it stays "not assessed".
+    "Is customisation needed?" is asked only when the applicant answered "Not sure" at intake (``case``);
+    otherwise the intake's answer decides between a reference design and 初審.
+    """
 
     eligible_applicant_type = forms.BooleanField(
         label=_("Domestic SME, start-up or cross-domain system company"), required=False
@@ -92,11 +119,49 @@ class QualificationDecisionForm(BootstrapFormMixin, forms.Form):
     eligible_need = forms.BooleanField(
         label=_("Has a smart-system application need or intends to develop a chip"), required=False
     )
-    eligible_supply_chain_gap = forms.BooleanField(label=_("The existing supply chain cannot serve it"), required=False)
+    existing_supply_chain_can_serve = forms.TypedChoiceField(
+        label=_("Can the existing external supply chain serve the need?"),
+        help_text=_(
+            "Yes: matchmaking referral. No: a reference design, or the preliminary review if customisation is needed."
+        ),
+        choices=YES_NO,
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    customisation_needed = forms.TypedChoiceField(
+        label=_("Is customisation needed?"),
+        help_text=_("The applicant was not sure. No: a reference design. Yes: the preliminary review."),
+        choices=YES_NO,
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     decision = forms.ChoiceField(label=_("Decision"), choices=QualificationDecision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Comment to the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+    def __init__(self, *args: Any, case: DemandCase, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "eligible_applicant_type": case.eligible_applicant_type,
+                "eligible_need": case.eligible_need,
+                "existing_supply_chain_can_serve": yes_no_initial(case.existing_supply_chain_can_serve),
+                "customisation_needed": yes_no_initial(case.customisation_needed),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if not case.customisation_is_asked():
+            del self.fields["customisation_needed"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data.setdefault("customisation_needed", None)
+        return data
 
 
 class NeedsAnalysisForm(BootstrapFormMixin, forms.Form):

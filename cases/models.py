@@ -5,6 +5,7 @@ The case lifecycle is a django-fsm machine (``state``, protected): seed 000_9617
 matchmaking referral (媒合轉介) → closed, reference design (使用參考設計) → closed, not eligible → closed,
 preliminary review (初審) → final review (複審) → in service → closed}, plus withdrawn. Referral and
 reference design go on to 初審 when they do not solve the need (the flowchart's "完成? 否" branches).
+Which 資格審 decision fits is read off the checklist: :meth:`DemandCase.qualification_branch`.
 Transitions only change fields; :mod:`cases.services` runs them, logs them and sends notifications.
 """
 
@@ -17,10 +18,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from cases.checklist import (
+    QualificationChecklistMixin,
+    branch_decided,
+    branch_is_not_eligible,
+    branch_is_preliminary,
+    branch_is_reference_design,
+    branch_is_referral,
+    eligible_for_service,
+)
 from cases.enums import (
     EXCLUSIVE_CUSTOMISATIONS,
     QUEUE_STATES,
@@ -55,7 +66,7 @@ def taipei_today() -> dt.date:
     return timezone.localdate()
 
 
-class DemandCase(StateMachineMixin, TenantOwnedModel):
+class DemandCase(QualificationChecklistMixin, StateMachineMixin, TenantOwnedModel):
     """A demand-side case: an SME's smart-system need, from intake to closure."""
 
     reference = models.CharField(_("case number"), max_length=32, blank=True)
@@ -88,7 +99,10 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
     qualification_decided_at = models.DateTimeField(null=True, blank=True)
     eligible_applicant_type = models.BooleanField(_("domestic SME, start-up or cross-domain system company"), null=True)
     eligible_need = models.BooleanField(_("smart-system application need or chip development intent"), null=True)
-    eligible_supply_chain_gap = models.BooleanField(_("existing supply chain cannot serve it"), null=True)
+    existing_supply_chain_can_serve = models.BooleanField(
+        _("the existing external supply chain can serve it"), null=True
+    )
+    customisation_needed = models.BooleanField(_("customisation needed (reviewer's answer)"), null=True)
     closure_reason = models.CharField(_("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -159,19 +173,29 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         labels = dict(Customisation.choices)
         return [str(labels.get(code, code)) for code in self.customisations]
 
-    @condition(message=_("This decision needs all three eligibility criteria to be met."), code="eligibility")
-    def eligibility_met(self) -> bool:
-        """All three criteria of 資格審 (seed 000): applicant type, need, supply-chain gap."""
-        return bool(self.eligible_applicant_type and self.eligible_need and self.eligible_supply_chain_gap)
-
-    @condition(
-        message=_("All eligibility criteria are ticked: untick the unmet criterion to declare the case not eligible."),
-        code="eligibility",
-    )
-    def eligibility_failed(self) -> bool:
-        """At least one criterion was checked and found unmet."""
-        checks = (self.eligible_applicant_type, self.eligible_need, self.eligible_supply_chain_gap)
-        return any(value is False for value in checks)
+    # ---- editing ---------------------------------------------------------------------------------------
+    def not_editable_message(self) -> str:
+        """Why the applicant can no longer edit the case, and when they can again (active language; dates in
+        Asia/Taipei, ``Y-m-d``). Shown for a 409 on the edit, upload and document-removal pages and the API."""
+        submitted = date_format(timezone.localtime(self.submitted_at), "Y-m-d") if self.submitted_at else ""
+        if self.state == S.WITHDRAWN:
+            return gettext("This case was withdrawn and can no longer be edited.")
+        if self.state in (S.SUBMITTED, S.QUALIFICATION):
+            if submitted:
+                return gettext(
+                    "This case was submitted on %(date)s and can no longer be edited. It can be edited again if "
+                    "the office requests more documents."
+                ) % {"date": submitted}
+            return gettext(
+                "This case has been submitted and can no longer be edited. It can be edited again if the office "
+                "requests more documents."
+            )
+        if submitted:
+            return gettext(
+                "This case was submitted on %(date)s and the qualification review has been decided: it can no "
+                "longer be edited."
+            ) % {"date": submitted}
+        return gettext("This case can no longer be edited.")
 
     # ---- due date ------------------------------------------------------------------------------------
     def qualification_days_left(self, today: dt.date | None = None) -> int | None:
@@ -244,36 +268,44 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         field=state,
         source=S.QUALIFICATION,
         target=S.REFERRED,
-        conditions=[eligibility_met],
+        conditions=[eligible_for_service, branch_decided, branch_is_referral],
         custom={"label": _("Refer to an external supplier")},
         permission=QUALIFIER,
     )
     def refer(self, *, by: Any, comment: str = "") -> None:
-        """媒合轉介: an existing external supplier can serve the need."""
+        """媒合轉介: eligible, and an existing external supplier can serve the need (see qualification_branch)."""
         self._decide(by)
 
     @transition(
         field=state,
         source=S.QUALIFICATION,
         target=S.REFERENCE_DESIGN,
-        conditions=[eligibility_met],
+        conditions=[eligible_for_service, branch_decided, branch_is_reference_design],
         custom={"label": _("Use a reference design")},
         permission=QUALIFIER,
     )
     def assign_reference_design(self, *, by: Any, comment: str = "") -> None:
-        """不需客製化 → 使用參考設計 (free service)."""
+        """The chain cannot serve, 不需客製化 → 使用參考設計 (free service; see qualification_branch)."""
         self._decide(by)
 
     @transition(
         field=state,
-        source=[S.QUALIFICATION, S.REFERRED, S.REFERENCE_DESIGN],
+        source=S.QUALIFICATION,
         target=S.PRELIMINARY_REVIEW,
-        conditions=[eligibility_met],
+        conditions=[eligible_for_service, branch_decided, branch_is_preliminary],
+        custom={"label": _("Proceed to preliminary review")},
+        permission=QUALIFIER,
+    )
+    @transition(
+        field=state,
+        source=[S.REFERRED, S.REFERENCE_DESIGN],
+        target=S.PRELIMINARY_REVIEW,
         custom={"label": _("Proceed to preliminary review")},
         permission=QUALIFIER,
     )
     def proceed_to_preliminary(self, *, by: Any, comment: str = "") -> None:
-        """To 初審: customisation is needed (or the referral / reference design did not solve it)."""
+        """To 初審: from 資格審 when the chain cannot serve and customisation is needed (see
+        qualification_branch); from a referral or reference design that did not solve the need (完成? 否)."""
         if self.state == S.QUALIFICATION:
             self._decide(by)
 
@@ -281,7 +313,7 @@ class DemandCase(StateMachineMixin, TenantOwnedModel):
         field=state,
         source=S.QUALIFICATION,
         target=S.CLOSED,
-        conditions=[eligibility_failed],
+        conditions=[branch_is_not_eligible],
         custom={"label": _("Declare not eligible")},
         permission=QUALIFIER,
     )

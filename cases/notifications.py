@@ -1,6 +1,21 @@
-"""Emails to applicants about their case (sent by Celery, once per logged transition)."""
+"""Emails about demand cases (sent by Celery, at most once per logged transition and kind).
+
+* Applicants (the case's contact and the applicant members of its organisation) hear of each step the
+  office or the committee takes, and get a confirmation with the due date when they submit.
+* The office (the tenant's office reviewers) hears of every submission and every resubmission after a
+  documents request (補件), so the 5-working-day 資格審 clock (seed 000_9617a3b789ca4d20.txt) is seen.
+
+Each email shows the state *its* transition produced (the log entry's ``target_state``), not the case's
+state when the worker runs — a worker that catches up on four transitions sends four different states.
+The qualification due date (the case's current one) appears only in the emails of transitions that start
+the clock (submit, resubmit) and only while it still runs: never after the decision. Links are absolute
+(``settings.PORTAL_BASE_URL``). Idempotent: each (entry, kind) is claimed with
+:func:`platform_site.activity.claim_notification` before sending.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from cases.enums import QUALIFICATION_CLOCK_STATES, CaseState
 from cases.models import DemandCase
 from platform_site.activity import claim_notification
 from platform_site.enums import Role
@@ -15,13 +31,16 @@ from platform_site.models import ActivityLog, Membership
 
 
 def case_url(case: DemandCase) -> str:
-    return reverse("cases:detail", kwargs={"tenant_slug": case.tenant.slug, "pk": case.pk})
+    """The case page's absolute URL (``PORTAL_BASE_URL`` + path)."""
+    path = reverse("cases:detail", kwargs={"tenant_slug": case.tenant.slug, "pk": case.pk})
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-#: SentNotification kind of the applicant's transition email.
+#: SentNotification kinds.
 APPLICANT_EMAIL = "applicant_email"
+OFFICE_EMAIL = "office_email"
 
-#: Transitions the applicant is told about (their own actions are confirmed on screen instead).
+#: Transitions the applicant is told about (their own other actions are confirmed on screen instead).
 NOTIFIED_TRANSITIONS = frozenset(
     {
         "submit",
@@ -37,6 +56,8 @@ NOTIFIED_TRANSITIONS = frozenset(
         "close_completed",
     }
 )
+#: Transitions the office reviewers are told about: a case enters (or re-enters) the qualification queue.
+OFFICE_TRANSITIONS = frozenset({"submit", "resubmit"})
 
 
 def applicant_recipients(case: DemandCase) -> list[str]:
@@ -51,30 +72,50 @@ def applicant_recipients(case: DemandCase) -> list[str]:
     return sorted(emails)
 
 
-def send_transition_email(log: ActivityLog) -> bool:
-    """Send the bilingual (zh-Hant, then English) email for ``log`` unless it was sent already.
+def office_recipients(case: DemandCase) -> list[str]:
+    """Email addresses of the tenant's office reviewers (推動辦公室人員; sorted, unique)."""
+    return sorted(
+        set(
+            Membership.objects.filter(tenant=case.tenant, role=Role.OFFICE_REVIEWER)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
 
-    Claims the entry first (a SentNotification row of kind APPLICANT_EMAIL), so a redelivered task sends
-    nothing; if sending raises, the claim is released and the error propagates (Celery may retry). Returns
-    whether a mail went out.
-    """
-    if not log.is_transition or log.action not in NOTIFIED_TRANSITIONS:
-        return False
-    claim = claim_notification(log, APPLICANT_EMAIL)
-    if claim is None:
-        return False
-    case = DemandCase.objects.select_related("tenant").get(pk=log.object_id)
-    recipients = applicant_recipients(case)
+
+def email_context(case: DemandCase, log: ActivityLog) -> dict[str, object]:
+    """What the templates show: the state the transition produced (label, and the closure reason when it
+    closed the case — ``closed`` is final, so the case's reason is that transition's), the due date only
+    for a transition into a clock state while the case's clock still runs, the comment and the absolute link."""
+    state = log.target_state
+    due = None
+    if state in QUALIFICATION_CLOCK_STATES and case.state in QUALIFICATION_CLOCK_STATES:
+        due = case.qualification_due
+    return {
+        "case": case,
+        "log": log,
+        "state_label": log.target_label,
+        "closure_reason": case.get_closure_reason_display() if state == CaseState.CLOSED else "",
+        "qualification_due": due,
+        "case_url": case_url(case),
+    }
+
+
+def _send(log: ActivityLog, case: DemandCase, kind: str, template: str, recipients: Iterable[str]) -> bool:
+    recipients = list(recipients)
     if not recipients:
+        return False
+    claim = claim_notification(log, kind)
+    if claim is None:
         return False
     parts = []
     for language in ("zh-hant", "en"):
         with translation.override(language):
-            context = {"case": case, "log": log, "case_url": settings.PORTAL_BASE_URL + case_url(case)}
+            context = email_context(case, log)
             parts.append(
                 (
-                    render_to_string("cases/email/transition_subject.txt", context).strip(),
-                    render_to_string("cases/email/transition_body.txt", context),
+                    render_to_string(f"cases/email/{template}_subject.txt", context).strip(),
+                    render_to_string(f"cases/email/{template}_body.txt", context),
                 )
             )
     subject = " / ".join(p[0] for p in parts)
@@ -85,3 +126,22 @@ def send_transition_email(log: ActivityLog) -> bool:
         claim.delete()
         raise
     return True
+
+
+def send_transition_email(log: ActivityLog) -> bool:
+    """Send the bilingual (zh-Hant, then English) emails for ``log`` that were not sent yet: the applicant's
+    (:data:`NOTIFIED_TRANSITIONS`) and the office's (:data:`OFFICE_TRANSITIONS`).
+
+    Each kind is claimed first (a SentNotification row), so a redelivered task sends nothing again; if
+    sending raises, that claim is released and the error propagates (Celery may retry; an email already
+    sent stays claimed). Returns whether any mail went out.
+    """
+    if not log.is_transition or log.action not in NOTIFIED_TRANSITIONS | OFFICE_TRANSITIONS:
+        return False
+    case = DemandCase.objects.select_related("tenant").get(pk=log.object_id)
+    sent = False
+    if log.action in NOTIFIED_TRANSITIONS:
+        sent |= _send(log, case, APPLICANT_EMAIL, "transition", applicant_recipients(case))
+    if log.action in OFFICE_TRANSITIONS:
+        sent |= _send(log, case, OFFICE_EMAIL, "office", office_recipients(case))
+    return sent

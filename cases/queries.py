@@ -129,12 +129,15 @@ def clean_list_filters(state: str | None, search: str | None) -> tuple[str, str]
 def case_list(user: Any, tenant: Any, state: str = "", search: str = "") -> QuerySet[DemandCase]:
     """The case list: visible cases, newest first, only :data:`LIST_COLUMNS` loaded.
 
-    ``state`` filters on one state (already cleaned, "" = all); ``search`` matches the title, the case
-    number or the applicant organisation's name, case-insensitively.
+    ``state`` filters on one state (already cleaned); "" = every state but withdrawn (撤案 cases leave the
+    default list; ``state="withdrawn"`` shows them). ``search`` matches the title, the case number or the
+    applicant organisation's name, case-insensitively.
     """
     qs = visible_cases(user, tenant)
     if state:
         qs = qs.filter(state=state)
+    else:
+        qs = qs.exclude(state=CaseState.WITHDRAWN)
     if search:
         qs = qs.filter(
             Q(title__icontains=search) | Q(reference__icontains=search) | Q(applicant_org__name__icontains=search)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -96,8 +97,24 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 
 class QualificationDecisionSerializer(serializers.Serializer):
+    """The 資格審 decision and checklist (seed 000_9617a3b789ca4d20.txt; see DemandCase.qualification_branch).
+
+    ``existing_supply_chain_can_serve``: null / omitted = not assessed. ``customisation_needed``: the
+    reviewer's answer, only when the applicant answered "Not sure" (``context["case"]``); sent for any
+    other case it is a 400, because the intake's answer decides.
+    """
+
     decision = serializers.ChoiceField(choices=QualificationDecision.choices)
     comment = serializers.CharField(max_length=4000)
     eligible_applicant_type = serializers.BooleanField()
     eligible_need = serializers.BooleanField()
-    eligible_supply_chain_gap = serializers.BooleanField()
+    existing_supply_chain_can_serve = serializers.BooleanField(allow_null=True, required=False, default=None)
+    customisation_needed = serializers.BooleanField(allow_null=True, required=False, default=None)
+
+    def validate_customisation_needed(self, value: bool | None) -> bool | None:
+        case = self.context.get("case")
+        if value is not None and case is not None and not case.customisation_is_asked():
+            raise serializers.ValidationError(
+                _("Only asked when the applicant was not sure: the applicant's answer at intake decides.")
+            )
+        return value

@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from cases import tasks
 from cases.enums import DECISION_TRANSITIONS, CaseState, QualificationDecision
@@ -59,8 +58,9 @@ CASE_FIELDS = (
     "contact_email",
     "contact_phone",
 )
-#: The 資格審 checklist saved with a qualification decision.
-CHECKLIST_FIELDS = ("eligible_applicant_type", "eligible_need", "eligible_supply_chain_gap")
+#: The 資格審 checklist saved with a qualification decision (``customisation_needed`` only when it is asked:
+#: :meth:`cases.models.DemandCase.customisation_is_asked`).
+CHECKLIST_FIELDS = ("eligible_applicant_type", "eligible_need", "existing_supply_chain_can_serve")
 
 
 def _notify_on_commit(log: ActivityLog) -> None:
@@ -104,19 +104,16 @@ def update_case(case: DemandCase, user: Any, data: Mapping[str, Any]) -> DemandC
     with each changed field's value before and after. ``case`` takes the saved values.
 
     Raises PermissionDenied for a user who is not an applicant of the case's organisation, TransitionRefused
-    (409, code ``not_editable``) when the case is no longer editable (it may have moved on since the page
-    was loaded), ValueError for a key outside CASE_FIELDS.
+    (409, code ``not_editable``, message :meth:`DemandCase.not_editable_message`: submitted on which day,
+    editable again if documents are requested) when the case is no longer editable (it may have moved on
+    since the page was loaded), ValueError for a key outside CASE_FIELDS.
     """
     values = _case_data(data)
     with transaction.atomic():
         fresh = DemandCase.objects.select_for_update().get(pk=case.pk)
         if not can(user, "cases.edit_case", fresh):
             if is_case_applicant(user, fresh):
-                raise TransitionRefused(
-                    _("The case can be edited only as a draft or while documents are requested."),
-                    code="not_editable",
-                    state=fresh.state,
-                )
+                raise TransitionRefused(fresh.not_editable_message(), code="not_editable", state=fresh.state)
             raise PermissionDenied
         before = snapshot(fresh, values)
         for name, value in values.items():
@@ -156,18 +153,27 @@ def decide_qualification(
     comment: str,
     eligible_applicant_type: bool,
     eligible_need: bool,
-    eligible_supply_chain_gap: bool,
+    existing_supply_chain_can_serve: bool | None,
+    customisation_needed: bool | None = None,
 ) -> ActivityLog:
-    """Record the office reviewer's one 資格審 decision with the eligibility checklist (seed 000).
+    """Record the office reviewer's one 資格審 decision with its checklist (seed 000_9617a3b789ca4d20.txt).
 
     The checklist is saved with the decision's transition (logged as ``checklist_saved``, then the
-    transition). Positive decisions (refer, reference design, proceed to 初審) need all three criteria met;
-    "not eligible" needs at least one unmet (the transitions' conditions say so); "request more documents"
-    takes the checklist as it stands. Raises PermissionDenied, TransitionRefused (409: the case is no longer
-    in qualification review — the message says who moved it and when — or the condition's message).
+    transition). ``existing_supply_chain_can_serve``: None = not assessed. ``customisation_needed`` is the
+    reviewer's answer to "Is customisation needed?", saved only when the applicant was not sure
+    (:meth:`DemandCase.customisation_is_asked`); otherwise the intake's answer counts and it is ignored.
+    Exactly one decision fits each checklist (:meth:`DemandCase.qualification_branch`) besides "request
+    more documents", which takes the checklist as it stands; any other is refused with a message naming
+    the branch that fits. Raises PermissionDenied, TransitionRefused (409: the case is no longer in
+    qualification review — the message says who moved it and when — or the branch does not fit, code
+    ``eligibility`` / ``qualification_branch``).
     """
     name = DECISION_TRANSITIONS[QualificationDecision(decision)]
-    checklist = dict(zip(CHECKLIST_FIELDS, (eligible_applicant_type, eligible_need, eligible_supply_chain_gap)))
+    checklist: dict[str, Any] = dict(
+        zip(CHECKLIST_FIELDS, (eligible_applicant_type, eligible_need, existing_supply_chain_can_serve))
+    )
+    if case.customisation_is_asked():
+        checklist["customisation_needed"] = customisation_needed
     with transaction.atomic():
         log = run_transition(
             case,

@@ -19,20 +19,48 @@ from cases.forms import (
     NeedsAnalysisForm,
     QualificationDecisionForm,
     TransitionForm,
+    WithdrawForm,
 )
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis
+from cases.rules import is_case_applicant
 from platform_site.activity import history
 from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.pagination import paginate
 from platform_site.rules import can, primary_organisation, roles_in
 from platform_site.tenancy import get_for_tenant_or_404
-from platform_site.transitions import TransitionRefused
+from platform_site.transitions import TransitionRefused, state_refusal
 from platform_site.views import tenant_member_required
 
 
 def _get_case_for_user(request: HttpRequest, pk: Any, perm: str = "cases.view_case") -> DemandCase:
     """:func:`cases.queries.get_case_for_user` for this request's user and tenant (404 / 403)."""
     return queries.get_case_for_user(request.user, request.tenant, pk, perm)
+
+
+def _not_editable(request: HttpRequest, case: DemandCase) -> HttpResponse | None:
+    """None when the user may edit ``case``; for its applicant once it is submitted, the case page with why
+    (:meth:`DemandCase.not_editable_message`, HTTP 409); PermissionDenied (403) for anyone else."""
+    if can(request.user, "cases.edit_case", case):
+        return None
+    if is_case_applicant(request.user, case):
+        return _refused(request, case, case.not_editable_message())
+    raise PermissionDenied
+
+
+#: Transitions whose form has no comment box (the applicant's submission, taking a case for review).
+NO_COMMENT_ACTIONS = frozenset({"submit", "start_qualification"})
+
+
+def _may_run(case: DemandCase, action: str, user: Any) -> bool:
+    """Whether the ``rules`` permission of transition ``action`` admits ``user`` (whatever the state)."""
+    meta = getattr(type(case), action)._django_fsm
+    return any(t.has_perm(case, user) for t in meta.transitions.values())
+
+
+def _action_form(name: str, data: Any = None) -> TransitionForm:
+    """The form of one action button: its own comment box (ids unique per action); 撤案 also a confirmation."""
+    form_class = WithdrawForm if name == "withdraw" else TransitionForm
+    return form_class(data, auto_id=f"id_{name}_%s")
 
 
 @tenant_member_required
@@ -79,7 +107,10 @@ def case_create(request: HttpRequest, tenant_slug: str) -> HttpResponse:
 
 @tenant_member_required
 def case_edit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk, "cases.edit_case")
+    case = _get_case_for_user(request, pk)
+    refusal = _not_editable(request, case)
+    if refusal is not None:
+        return refusal
     form = DemandCaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,9 +122,21 @@ def case_edit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
     return render(request, "cases/case_form.html", {"form": form, "case": case})
 
 
-def _detail_context(request: HttpRequest, case: DemandCase, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, case: DemandCase, *, action_forms: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The case page: ``actions`` is a list of ``{"transition", "form", "comment"}`` — one form per button,
+    each with its own labelled comment box (``action_forms`` replaces a form by name, e.g. a bound one with
+    errors). In 資格審 the decisions go through the decision form only (with its checklist)."""
     user = request.user
-    actions = [t for t in case.get_available_user_state_transitions(user) if t.name in services.SIMPLE_TRANSITIONS]
+    actions = []
+    for t in case.get_available_user_state_transitions(user):
+        if t.name not in services.SIMPLE_TRANSITIONS:
+            continue
+        if t.name == "proceed_to_preliminary" and case.state == CaseState.QUALIFICATION:
+            continue
+        form = (action_forms or {}).get(t.name) or _action_form(t.name)
+        actions.append({"transition": t, "form": form, "comment": t.name not in NO_COMMENT_ACTIONS})
     analysis = NeedsAnalysis.objects.filter(case=case).select_related("analysed_by").first()
     can_decide = case.state == CaseState.QUALIFICATION and can(user, "cases.decide_qualification", case)
     context = {
@@ -106,16 +149,7 @@ def _detail_context(request: HttpRequest, case: DemandCase, **extra: Any) -> dic
         "is_office": bool(roles_in(user, request.tenant) & OFFICE_ROLES),
         "analysis": analysis,
         "upload_form": DocumentUploadForm(),
-        "transition_form": TransitionForm(),
-        "decision_form": QualificationDecisionForm(
-            initial={
-                "eligible_applicant_type": case.eligible_applicant_type,
-                "eligible_need": case.eligible_need,
-                "eligible_supply_chain_gap": case.eligible_supply_chain_gap,
-            }
-        )
-        if can_decide
-        else None,
+        "decision_form": QualificationDecisionForm(case=case) if can_decide else None,
         "missing": case.missing_for_submission()
         if case.state in (CaseState.DRAFT, CaseState.DOCUMENTS_REQUESTED)
         else [],
@@ -130,20 +164,27 @@ def case_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
-def _refused(request: HttpRequest, case: DemandCase, refusal: TransitionRefused | str, **forms: Any) -> HttpResponse:
-    """Re-render the case as it is now with the refusal explained; HTTP 409 Conflict.
+def _refused(
+    request: HttpRequest,
+    case: DemandCase,
+    refusal: TransitionRefused | str,
+    *,
+    status: int = 409,
+    action_forms: dict[str, Any] | None = None,
+    **forms: Any,
+) -> HttpResponse:
+    """Re-render the case as it is now with the refusal explained; HTTP 409 Conflict (``status``: 400 for a
+    form error).
 
-    What the user typed is kept in ``forms`` that are still live in the current state; a form the state no
+    What the user typed is kept in forms that are still live in the current state; a form the state no
     longer offers (a decision from a stale tab on a case already decided) is not shown again.
     """
     case.refresh_from_db()
-    context = _detail_context(request, case, error=getattr(refusal, "message", refusal))
+    context = _detail_context(request, case, action_forms=action_forms, error=getattr(refusal, "message", refusal))
     if context["decision_form"] is None:
         forms.pop("decision_form", None)
-    if not context["actions"]:
-        forms.pop("transition_form", None)
     context.update(forms)
-    return render(request, "cases/case_detail.html", context, status=409)
+    return render(request, "cases/case_detail.html", context, status=status)
 
 
 @require_POST
@@ -152,13 +193,18 @@ def case_transition(request: HttpRequest, tenant_slug: str, pk: int, action: str
     case = _get_case_for_user(request, pk)
     if action not in services.SIMPLE_TRANSITIONS:
         raise Http404
-    form = TransitionForm(request.POST)
+    form = _action_form(action, request.POST)
     if not form.is_valid():
-        return _refused(request, case, _("Please correct the comment."), transition_form=form)
+        if not _may_run(case, action, request.user):
+            raise PermissionDenied  # a form error would tell a user who may not act about the form
+        if not getattr(type(case), action)._django_fsm.has_transition(case.state):
+            return _refused(request, case, state_refusal(case, action))  # 409: the state, not the form, says no
+        message = _("Please correct the errors below.")
+        return _refused(request, case, message, status=400, action_forms={action: form})
     try:
         services.transition_case(case, action, request.user, comment=form.cleaned_data["comment"])
     except TransitionRefused as exc:
-        return _refused(request, case, exc, transition_form=form)
+        return _refused(request, case, exc, action_forms={action: form})
     messages.success(request, _("Done: the case is now “%(state)s”.") % {"state": case.get_state_display()})
     return redirect("cases:detail", tenant_slug=tenant_slug, pk=case.pk)
 
@@ -167,7 +213,7 @@ def case_transition(request: HttpRequest, tenant_slug: str, pk: int, action: str
 @tenant_member_required
 def qualification_decide(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
     case = _get_case_for_user(request, pk, "cases.decide_qualification")
-    form = QualificationDecisionForm(request.POST)
+    form = QualificationDecisionForm(request.POST, case=case)
     if not form.is_valid():
         return _refused(request, case, _("Please correct the errors in the decision form."), decision_form=form)
     try:
@@ -183,7 +229,10 @@ def qualification_decide(request: HttpRequest, tenant_slug: str, pk: int) -> Htt
 @require_POST
 @tenant_member_required
 def document_upload(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk, "cases.edit_case")
+    case = _get_case_for_user(request, pk)
+    refusal = _not_editable(request, case)
+    if refusal is not None:
+        return refusal
     form = DocumentUploadForm(request.POST, request.FILES, max_bytes=request.tenant.config.upload_max_bytes)
     if form.is_valid():
         try:
@@ -199,7 +248,9 @@ def document_upload(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResp
 
 def _get_document(request: HttpRequest, pk: int, doc_pk: Any, perm: str) -> CaseDocument:
     case = _get_case_for_user(request, pk, perm)
-    return get_for_tenant_or_404(CaseDocument.objects.filter(case=case), pk=doc_pk)
+    document = get_for_tenant_or_404(CaseDocument.objects.filter(case=case), pk=doc_pk)
+    document.case = case
+    return document
 
 
 @tenant_member_required
@@ -220,7 +271,10 @@ def document_download(request: HttpRequest, tenant_slug: str, pk: int, doc_pk: i
 @require_POST
 @tenant_member_required
 def document_delete(request: HttpRequest, tenant_slug: str, pk: int, doc_pk: int) -> HttpResponse:
-    document = _get_document(request, pk, doc_pk, "cases.edit_case")
+    document = _get_document(request, pk, doc_pk, "cases.view_case")
+    refusal = _not_editable(request, document.case)
+    if refusal is not None:
+        return refusal
     services.delete_document(document, request.user)
     messages.success(request, _("Document removed."))
     return redirect("cases:detail", tenant_slug=tenant_slug, pk=pk)

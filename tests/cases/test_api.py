@@ -67,7 +67,7 @@ def test_decision_by_api_and_role_checks(api, world):
         "comment": "轉介合作系統整合商",
         "eligible_applicant_type": True,
         "eligible_need": True,
-        "eligible_supply_chain_gap": True,
+        "existing_supply_chain_can_serve": True,
     }
     api.force_authenticate(world.applicant)
     assert api.post(f"{BASE}{case.pk}/qualification-decision/", decision, format="json").status_code == 403

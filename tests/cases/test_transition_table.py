@@ -91,13 +91,19 @@ def _attempt(case: DemandCase, name: str, user) -> str:
 def test_transition_by_role_and_state(world, name, state):
     sources, allowed = TABLE[name]
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
-    eligible = name != "declare_not_eligible"
+    # The checklist that leads to the transition's own branch (seed 000; tests/cases/test_branch_table.py):
+    checklist = {
+        "refer": (True, True, True),
+        "assign_reference_design": (True, True, False),
+        "declare_not_eligible": (False, True, None),
+    }.get(name, (True, True, False))  # chip customisation (factory) + chain cannot serve → 初審
     set_fields(
         case,
         state=state,
-        eligible_applicant_type=True,
-        eligible_need=True,
-        eligible_supply_chain_gap=eligible,
+        eligible_applicant_type=checklist[0],
+        eligible_need=checklist[1],
+        existing_supply_chain_can_serve=checklist[2],
+        customisations=["none"] if name == "assign_reference_design" else ["chip"],
         qualification_days_remaining=3 if state == S.DOCUMENTS_REQUESTED else None,
     )
     results = {}
@@ -113,7 +119,7 @@ def test_transition_by_role_and_state(world, name, state):
 
 
 @pytest.mark.django_db
-def test_positive_decisions_need_eligibility_and_rejection_needs_a_failed_criterion(world):
+def test_no_decision_fits_an_unassessed_checklist(world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     set_fields(case, state=S.QUALIFICATION)
     with tenant_scope(world.a):

@@ -83,8 +83,10 @@ def test_submit_numbers_the_case_and_starts_the_five_working_day_clock(
     from platform_site.workdays import add_working_days
 
     assert case.qualification_due == add_working_days(taipei_today(), 5)
-    assert len(mailoutbox) == 1
-    assert case.reference in mailoutbox[0].subject
+    assert sorted(tuple(m.to) for m in mailoutbox) == sorted(  # the applicant's confirmation, the office's notice
+        [tuple(sorted({world.applicant.email, case.contact_email})), (world.reviewer.email,)]
+    )
+    assert all(case.reference in m.subject for m in mailoutbox)
 
 
 def test_upload_rejects_wrong_type_and_too_large_without_losing_the_case(client, world, settings):
@@ -129,28 +131,42 @@ def test_documents_are_served_only_to_authorised_users(client, world):
 
 
 def test_applicant_cannot_edit_or_upload_after_submission(client, world):
+    """409 with why (not the 403 "your role may not"): tests/cases/test_refusals.py checks the wording."""
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     set_fields(case, state=CaseState.SUBMITTED)
     client.force_login(world.applicant)
-    assert client.get(url("edit", case)).status_code == 403
+    assert client.get(url("edit", case)).status_code == 409
     upload = SimpleUploadedFile("a.pdf", MINIMAL_PDF)
-    assert client.post(url("document_upload", case), {"kind": "other", "file": upload}).status_code == 403
+    assert client.post(url("document_upload", case), {"kind": "other", "file": upload}).status_code == 409
+    with tenant_scope(world.a):
+        assert case.documents.count() == 2
+    client.force_login(world.reviewer)  # office staff never edit an applicant's case: that stays a 403
+    assert client.get(url("edit", case)).status_code == 403
 
 
-def _decide(client, case, decision, ticks=3, comment="說明"):
-    data = {"decision": decision, "comment": comment}
-    for name in ["eligible_applicant_type", "eligible_need", "eligible_supply_chain_gap"][:ticks]:
+def _decide(client, case, decision, ticks=2, can_serve="", comment="說明"):
+    """Post the decision form: the first ``ticks`` eligibility criteria ticked, the supply-chain radio
+    ``can_serve`` ("yes" / "no" / "" unanswered)."""
+    data = {"decision": decision, "comment": comment, "existing_supply_chain_can_serve": can_serve}
+    for name in ["eligible_applicant_type", "eligible_need"][:ticks]:
         data[name] = "on"
     return client.post(url("decide", case), data)
 
 
 def test_reviewer_decisions_move_the_case_and_are_logged(client, world):
     client.force_login(world.reviewer)
-    expected = {"refer": "referred", "reference_design": "reference_design", "proceed": "preliminary_review"}
-    for decision, state in expected.items():
-        case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
+    # decision -> (resulting state, can the chain serve, intake customisations): seed 000's branches
+    expected = {
+        "refer": ("referred", "yes", ["chip"]),
+        "reference_design": ("reference_design", "no", ["none"]),
+        "proceed": ("preliminary_review", "no", ["chip"]),
+    }
+    for decision, (state, can_serve, customisations) in expected.items():
+        case = complete_case(
+            tenant=world.a, applicant_org=world.org_a, created_by=world.applicant, customisations=customisations
+        )
         set_fields(case, state=CaseState.QUALIFICATION)
-        assert _decide(client, case, decision).status_code == 302
+        assert _decide(client, case, decision, can_serve=can_serve).status_code == 302
         assert _state(case) == state
         with tenant_scope(world.a):
             log = ActivityLog.objects.select_related("actor").get(object_id=case.pk, field_name="state")
@@ -166,11 +182,11 @@ def test_not_eligible_needs_an_unmet_criterion_and_keeps_the_form(client, world)
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     set_fields(case, state=CaseState.QUALIFICATION)
     client.force_login(world.reviewer)
-    response = _decide(client, case, "not_eligible", ticks=3, comment="我的詳細理由")
+    response = _decide(client, case, "not_eligible", ticks=2, can_serve="yes", comment="我的詳細理由")
     assert response.status_code == 409
     assert "我的詳細理由" in response.content.decode()  # nothing typed is lost
     assert _state(case) == "qualification"
-    assert _decide(client, case, "not_eligible", ticks=2).status_code == 302
+    assert _decide(client, case, "not_eligible", ticks=1).status_code == 302
     closed = reload(case)
     assert (closed.state, closed.closure_reason) == ("closed", "not_eligible")
 
@@ -179,7 +195,7 @@ def test_a_decision_without_comment_is_a_form_error(client, world):
     case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
     set_fields(case, state=CaseState.QUALIFICATION)
     client.force_login(world.reviewer)
-    assert _decide(client, case, "proceed", comment="").status_code == 409
+    assert _decide(client, case, "proceed", can_serve="no", comment="").status_code == 409
     assert _state(case) == "qualification"
 
 
@@ -210,7 +226,7 @@ def test_documents_request_pauses_and_resubmission_resumes_the_clock(client, wor
             comment="請補件",
             eligible_applicant_type=True,
             eligible_need=True,
-            eligible_supply_chain_gap=True,
+            existing_supply_chain_can_serve=None,
         )
         assert (case.state, case.qualification_due, case.qualification_days_remaining) == (
             "documents_requested",

@@ -62,7 +62,8 @@ def test_applicant_registers_submits_and_reviewer_proceeds_to_preliminary(page, 
     case_url = page.url
     page.click("form[action='/accounts/logout/'] button")
 
-    # 3. The office reviewer takes it from the queue, ticks the checklist and proceeds to 初審.
+    # 3. The office reviewer takes it from the queue, fills in the checklist (eligible; the existing chain
+    #    cannot serve; the applicant needs a custom chip) and proceeds to 初審.
     login(page, reviewer)
     page.goto("/t/tsmp/review/queue/")
     assert page.locator("[data-days-left='5']").count() == 1
@@ -71,7 +72,7 @@ def test_applicant_registers_submits_and_reviewer_proceeds_to_preliminary(page, 
     page.wait_for_load_state("networkidle")
     page.check("#id_eligible_applicant_type")
     page.check("#id_eligible_need")
-    page.check("#id_eligible_supply_chain_gap")
+    page.check("input[name=existing_supply_chain_can_serve][value=no]")  # chip customisation: 初審 (seed 000)
     page.check("input[name=decision][value=proceed]")
     page.fill("#decision-form textarea[name=comment]", "符合資格，排入初審。")
     page.click("#decision-form button[type=submit]")

@@ -130,7 +130,6 @@ def test_the_qualification_checklist_is_logged_before_the_decision_with_the_fiel
         "changes": {
             "eligible_applicant_type": {"before": None, "after": True},
             "eligible_need": {"before": None, "after": False},
-            "eligible_supply_chain_gap": {"before": None, "after": False},
         }
     }
     assert (decision.action, decision.field_name, decision.source_state, decision.target_state, decision.comment) == (

@@ -118,15 +118,16 @@ def test_an_eligibility_conditions_message_reaches_the_api(world):
         "comment": "不符",
         "eligible_applicant_type": True,
         "eligible_need": True,
-        "eligible_supply_chain_gap": True,
+        "existing_supply_chain_can_serve": True,
     }
     response = api.post(f"/api/v1/t/tsmp/cases/{case.pk}/qualification-decision/", decision, format="json", **EN)
     assert response.status_code == 409
     assert response.data == {
-        "detail": "All eligibility criteria are ticked: untick the unmet criterion to declare the case not eligible.",
+        "detail": "The existing external supply chain can serve the need: the decision that fits is the "
+        "matchmaking referral (媒合轉介).",
         "code": "eligibility",
     }
-    assert reload(case).eligible_supply_chain_gap is None  # the refused checklist was not saved either
+    assert reload(case).existing_supply_chain_can_serve is None  # the refused checklist was not saved either
 
 
 def _decide(client, case, decision="refer", comment="轉介"):
@@ -135,7 +136,7 @@ def _decide(client, case, decision="refer", comment="轉介"):
         "comment": comment,
         "eligible_applicant_type": "on",
         "eligible_need": "on",
-        "eligible_supply_chain_gap": "on",
+        "existing_supply_chain_can_serve": "yes",
     }
     return client.post(_case_url("decide", case), data, **EN)
 
@@ -174,7 +175,7 @@ def test_the_stale_409_in_the_api_names_who_and_when(world, decided_at_1403):
         "comment": "x",
         "eligible_applicant_type": True,
         "eligible_need": True,
-        "eligible_supply_chain_gap": True,
+        "existing_supply_chain_can_serve": True,
     }
     response = api.post(f"/api/v1/t/tsmp/cases/{case.pk}/qualification-decision/", decision, format="json", **EN)
     assert response.status_code == 409
