@@ -10,7 +10,7 @@ state when the worker runs — a worker that catches up on four transitions send
 The qualification due date (the case's current one) appears only in the emails of transitions that start
 the clock (submit, resubmit) and only while it still runs: never after the decision. Links are absolute
 (``settings.PORTAL_BASE_URL``). Idempotent: each (entry, kind) is claimed with
-:func:`platform_site.activity.claim_notification` before sending.
+:func:`platform_site.activity.claim_notification` in the transaction that sends it (at least once, never lost).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -105,9 +106,6 @@ def _send(log: ActivityLog, case: DemandCase, kind: str, template: str, recipien
     recipients = list(recipients)
     if not recipients:
         return False
-    claim = claim_notification(log, kind)
-    if claim is None:
-        return False
     parts = []
     for language in ("zh-hant", "en"):
         with translation.override(language):
@@ -120,11 +118,13 @@ def _send(log: ActivityLog, case: DemandCase, kind: str, template: str, recipien
             )
     subject = " / ".join(p[0] for p in parts)
     body = "\n\n----------------------------------------\n\n".join(p[1] for p in parts)
-    try:
+    # The claim commits only with a sent mail: a failed send rolls it back for the retry, and a worker killed
+    # between send and commit leaves no claim, so the retry sends again (at least once, never lost). A
+    # concurrent second delivery waits on the claim's unique index and then finds it taken.
+    with transaction.atomic():
+        if claim_notification(log, kind) is None:
+            return False
         send_mail(subject, body, None, recipients)
-    except Exception:
-        claim.delete()
-        raise
     return True
 
 
@@ -132,9 +132,9 @@ def send_transition_email(log: ActivityLog) -> bool:
     """Send the bilingual (zh-Hant, then English) emails for ``log`` that were not sent yet: the applicant's
     (:data:`NOTIFIED_TRANSITIONS`) and the office's (:data:`OFFICE_TRANSITIONS`).
 
-    Each kind is claimed first (a SentNotification row), so a redelivered task sends nothing again; if
-    sending raises, that claim is released and the error propagates (Celery may retry; an email already
-    sent stays claimed). Returns whether any mail went out.
+    Each kind is claimed (a SentNotification row) in the transaction that sends it, so a redelivered task
+    sends nothing again; if sending raises, that claim rolls back and the error propagates (the outbox
+    retries; an email already sent stays claimed). Returns whether any mail went out.
     """
     if not log.is_transition or log.action not in NOTIFIED_TRANSITIONS | OFFICE_TRANSITIONS:
         return False

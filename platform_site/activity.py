@@ -110,7 +110,10 @@ def last_transition(subject: models.Model, field_name: str = "state") -> Activit
 def claim_notification(entry: ActivityLog, kind: str) -> SentNotification | None:
     """Claim the one ``kind`` notification of ``entry``: the new claim row, or ``None`` if already claimed.
 
-    Call before sending; if the send fails, ``claim.delete()`` releases it for a retry.
+    Claim inside the ``transaction.atomic()`` block that sends: the claim then commits only with a sent mail
+    (a failed send rolls it back for the retry; a worker killed between send and commit leaves no claim, so
+    the retry sends again — at least once, never lost), and a concurrent second delivery waits on the unique
+    index and then gets ``None``.
     """
     try:
         with transaction.atomic():

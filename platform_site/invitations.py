@@ -237,7 +237,7 @@ def send_invitation_email(entry: ActivityLog) -> bool:
     """Send the bilingual (zh-Hant, then English) invitation email of the ``member_invited`` ``entry`` once.
 
     Claims the entry first (kind :data:`INVITATION_EMAIL`), so a redelivered task sends nothing; nothing is
-    sent for an invitation no longer pending. If sending raises, the claim is released and the error
+    sent for an invitation no longer pending. If sending raises, the claim rolls back and the error
     propagates. Returns whether a mail went out. Runs in the entry's tenant scope.
     """
     require_tenant()
@@ -246,9 +246,6 @@ def send_invitation_email(entry: ActivityLog) -> bool:
     invitation = Invitation.objects.select_related("organization", "tenant", "invited_by").filter(pk=entry.object_id)
     invitation = invitation.first()
     if invitation is None or invitation.status != "pending":
-        return False
-    claim = claim_notification(entry, INVITATION_EMAIL)
-    if claim is None:
         return False
     parts = []
     for language in ("zh-hant", "en"):
@@ -262,9 +259,8 @@ def send_invitation_email(entry: ActivityLog) -> bool:
             )
     subject = " / ".join(p[0] for p in parts)
     body = "\n\n----------------------------------------\n\n".join(p[1] for p in parts)
-    try:
+    with transaction.atomic():  # the claim commits only with a sent mail (see claim_notification)
+        if claim_notification(entry, INVITATION_EMAIL) is None:
+            return False
         send_mail(subject, body, None, [invitation.email])
-    except Exception:
-        claim.delete()
-        raise
     return True
