@@ -18,7 +18,7 @@ from platform_site.tenancy import TenantOwnedModel
 class Profile(models.Model):
     """Per-user preferences: ``language`` is a code of ``settings.LANGUAGES`` (``"zh-hant"`` / ``"en"``) or
     ``""`` (no preference: the browser / language menu decides). Applied at every login
-    (:mod:`platform_site.language`) and when saved on the profile page."""
+    (:mod:`platform_site.profiles`) and when saved on the profile page."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_profile")
     language = models.CharField(_("preferred language"), max_length=16, blank=True, choices=settings.LANGUAGES)

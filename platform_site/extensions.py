@@ -1,4 +1,4 @@
-"""What installed apps contribute to the platform: menu entries, landing pages, URL modules, demo data.
+"""What installed apps contribute to the platform: menu entries, home panels, URL modules, demo data.
 
 ``platform_site`` imports no app (docs/architecture.md "Dependency direction"). An app declares its
 contributions as attributes of its ``AppConfig``; this module collects them through the app registry, in

@@ -16,7 +16,7 @@ from platform_site.tenancy import current_tenant
 
 def _tenant_of(obj: Any) -> Any:
     if getattr(getattr(obj, "_meta", None), "label", None) == "platform_site.Tenant":
-        return obj  # a tenant-level permission (menu entries, landing pages) is checked with the tenant
+        return obj  # a tenant-level permission (menu entries, home panels) is checked with the tenant
     tenant = getattr(obj, "tenant", None)
     return tenant if tenant is not None else current_tenant()
 

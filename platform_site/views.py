@@ -1,4 +1,5 @@
-"""Portal-wide pages: home, tenant landing, applicant registration, health check; view helpers."""
+"""Portal-wide pages: home, tenant home (or its public landing page), after-login redirect, applicant
+registration, health check; view helpers."""
 
 from __future__ import annotations
 
