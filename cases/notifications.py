@@ -74,10 +74,11 @@ def applicant_recipients(case: DemandCase) -> list[str]:
 
 
 def office_recipients(case: DemandCase) -> list[str]:
-    """Email addresses of the tenant's office reviewers (推動辦公室人員; sorted, unique)."""
+    """Email addresses of the tenant's office reviewers and tenant admins — the roles that run 資格審
+    (推動辦公室人員; seed 000_9617a3b789ca4d20.txt) — sorted, unique."""
     return sorted(
         set(
-            Membership.objects.filter(tenant=case.tenant, role=Role.OFFICE_REVIEWER)
+            Membership.objects.filter(tenant=case.tenant, role__in=[Role.OFFICE_REVIEWER, Role.TENANT_ADMIN])
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )

@@ -223,6 +223,12 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@tsmp.example.tw")
 
 # --- Celery: filesystem broker by default, Redis when REDIS_URL is set --------------------------------
+#: A cache shared by every process (schema cache, password-reset throttling), e.g. redis://redis:6379/1 — a
+#: database other than the broker's. Empty: each process keeps its own local-memory cache.
+PORTAL_CACHE_URL = env("PORTAL_CACHE_URL", "")
+if PORTAL_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": PORTAL_CACHE_URL}}
+
 REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

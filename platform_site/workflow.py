@@ -39,14 +39,14 @@ class condition:  # noqa: N801 - used as a decorator, like django-fsm's own lowe
 
     Decorate a model method (or wrap any ``check(instance) -> bool``)::
 
-        @condition(message=_("This decision needs all three eligibility criteria to be met."), code="eligibility")
-        def eligibility_met(self) -> bool: ...
+        @condition(message=missing_message, code="incomplete")
+        def is_complete(self) -> bool: ...
 
-        @transition(..., conditions=[eligibility_met])
+        @transition(..., conditions=[is_complete])
 
     ``message`` is a (lazy) string or a callable ``message(instance) -> str`` (e.g. "Missing: a、b、c"),
     evaluated in the active language when the transition is refused. The decorated name still works as a
-    method on instances (``case.eligibility_met()``).
+    method on instances (``case.is_complete()``).
     """
 
     def __init__(

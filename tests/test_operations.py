@@ -57,6 +57,33 @@ def test_a_malformed_boolean_setting_fails_loudly(tmp_path):
     assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
 
 
+def test_a_malformed_decimal_setting_fails_loudly(tmp_path):
+    env = {**BASE_ENV, "HWSIM_JOB_STALE_S": "a minute", "PORTAL_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "HWSIM_JOB_STALE_S='a minute' is not a number" in result.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis (REDIS_URL)")
+def test_the_shared_cache_is_redis_when_configured(tmp_path):
+    """PORTAL_CACHE_URL makes every process share one cache (reset throttling, schema); a value set by one
+    process is read by another."""
+    cache_url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/5"
+    env = {**BASE_ENV, "PORTAL_CACHE_URL": cache_url, "PORTAL_VAR_DIR": str(tmp_path)}
+    code = (
+        "import django; django.setup(); from django.core.cache import cache; from django.conf import settings; "
+        "import sys; print(settings.CACHES['default']['BACKEND']); "
+        "cache.set('ops-test', sys.argv[1]) if len(sys.argv) > 1 else print(cache.get('ops-test'))"
+    )
+    run = [sys.executable, "-c", code]
+    first = subprocess.run([*run, "written"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    second = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert second.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "written"]
+
+
 @pytest.mark.django_db
 def test_seed_demo_loads_two_tenants_every_role_and_cases_in_many_states(capsys):
     call_command("seed_demo")
