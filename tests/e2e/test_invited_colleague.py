@@ -1,5 +1,6 @@
 """An invited colleague joins an existing organisation through the emailed link (real Chromium, real email
-through Django's locmem backend, the invitation task run by the outbox on commit) and sees its cases."""
+through Django's locmem backend, the invitation task run by the outbox on commit) and sees its cases on the
+home page and in the case list."""
 
 from __future__ import annotations
 
@@ -52,7 +53,10 @@ def test_an_invited_colleague_joins_and_sees_the_organisations_cases(page, login
     page.click("#join-form button[type=submit]")
     page.wait_for_load_state("networkidle")
 
-    # 3. Signed in as a member of the organisation: its cases, not another organisation's.
+    # 3. Signed in as a member of the organisation, on the tenant's home: its cases, not another organisation's.
+    page.wait_for_url(re.compile(r".*/t/tsmp/$"))
+    assert page.locator("main").get_by_text("金屬加工件表面瑕疵 AI 檢測").count() == 1
+    assert page.locator("main").get_by_text("織品色差檢測").count() == 0
     page.goto("/t/tsmp/cases/")
     assert page.locator("main").get_by_text("金屬加工件表面瑕疵 AI 檢測").count() == 1
     assert page.locator("main").get_by_text("織品色差檢測").count() == 0
