@@ -81,3 +81,18 @@ def test_the_password_reset_email_uses_full_width_punctuation(client, world):
     (message,) = mail.outbox
     assert f"您的登入帳號：{world.applicant.get_username()}" in message.body
     assert "（僅能使用一次，" in message.body
+
+
+@pytest.mark.parametrize(
+    ("role", "label"),
+    [(Role.OFFICE_REVIEWER, "實驗室工程師"), (Role.TENANT_ADMIN, "實驗室管理員"), (Role.EXPERT, "產學研專家")],
+)
+def test_lab_staff_are_named_for_the_lab_and_get_no_programme_office_text(client, lab, role, label):
+    """docs/domain.md "Roles": in the lab the office reviewer is a lab engineer, not 推動辦公室人員."""
+    client.force_login(persona(lab, role))
+    body = client.get("/t/lab/").content.decode()
+    assert f'<span class="badge text-bg-secondary role-label">{label}</span>' in body
+    assert "推動辦公室" not in body and "工作天" not in body
+    assert "審查邀請與您評分的案件" not in body  # the office's expert text; the lab's expert gets the general one
+    portal = client.get("/").content.decode()
+    assert label in portal and "推動辦公室人員" not in portal
