@@ -6,11 +6,11 @@ programme office (the tenant) as the collector and lists the §8 items: purpose,
 area, recipients and manner of use, the rights of §3, and what happens if data are not given.
 
 Suggested zh-Hant wording for the translator (msgstr of the notice paragraphs, same order):
-  「%(office)s（以下稱本辦公室）為辦理智慧系統整合媒合服務之申請、審查、媒合、補助及聯繫（特定目的：
+  「%(office)s（以下稱本單位）為辦理智慧系統整合媒合服務之申請、審查、媒合、補助及聯繫（特定目的：
   契約、類似契約或其他法律關係事務、政府補助業務），蒐集您的姓名、電子郵件、電話及所屬組織資料。」
-  「上述資料於計畫執行期間及依法應保存之期間內，於中華民國境內，由本辦公室及受託審查之專家、
+  「上述資料於計畫執行期間及依法應保存之期間內，於中華民國境內，由本單位及受託審查之專家、
   媒合之供應商於前述目的範圍內利用。」
-  「您得依個人資料保護法第3條向本辦公室請求查詢、閱覽、製給複製本、補充或更正、停止蒐集、處理或利用，
+  「您得依個人資料保護法第3條向本單位請求查詢、閱覽、製給複製本、補充或更正、停止蒐集、處理或利用，
   或刪除您的個人資料。您可自由選擇是否提供；若未提供或同意，將無法完成註冊及申請。」
   Checkbox label: 「我已閱讀並同意上述個人資料蒐集、處理及利用告知事項」
 """

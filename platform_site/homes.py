@@ -26,8 +26,16 @@ ROLE_EMPTY_STATES = {
     Role.CASE_MANAGER: _("The service projects you manage, with their milestones and acceptance, will appear here."),
     Role.FINANCE: _("Payment requests, invoices and the budgets of service projects will appear here."),
 }
+#: Which kinds of tenant :data:`ROLE_EMPTY_STATES` speaks of (a lab's expert or supplier gets the default).
+ROLE_EMPTY_STATE_KINDS = frozenset({TenantKind.PLATFORM_OFFICE})
 #: For any other role without a panel in this kind of tenant.
 DEFAULT_EMPTY_STATE = _("The work waiting for you here will appear on this page.")
+
+#: Role labels that depend on the kind of tenant (docs/domain.md "Roles": in the lab the office reviewer is a
+#: lab engineer; a lab is no 推動辦公室, so its staff are not 推動辦公室人員).
+KIND_ROLE_LABELS = {
+    TenantKind.VERIFICATION_LAB: {Role.OFFICE_REVIEWER: _("Lab engineer"), Role.TENANT_ADMIN: _("Lab admin")},
+}
 
 #: What each kind of tenant is for (the member's home subtitle; the public landing page has its own text).
 KIND_PURPOSE = {
@@ -51,9 +59,15 @@ class RenderedPanel:
     html: SafeString
 
 
-def role_labels(roles: frozenset[str] | set[str]) -> list[str]:
-    """The labels of ``roles`` (codes) in the order of :class:`Role`; unknown codes are skipped."""
-    return [str(role.label) for role in Role if role.value in roles]
+def role_label(role: Role, kind: str | None = None) -> str:
+    """The label of ``role`` in a tenant of ``kind`` (a :class:`TenantKind` value; ``None``: the general label)."""
+    return str(KIND_ROLE_LABELS.get(kind, {}).get(role, role.label))
+
+
+def role_labels(roles: frozenset[str] | set[str], kind: str | None = None) -> list[str]:
+    """The labels of ``roles`` (codes) in a tenant of ``kind``, in the order of :class:`Role`; unknown codes
+    are skipped."""
+    return [role_label(role, kind) for role in Role if role.value in roles]
 
 
 def home_context(request: HttpRequest, tenant: Any) -> dict[str, Any]:
@@ -70,13 +84,14 @@ def home_context(request: HttpRequest, tenant: Any) -> dict[str, Any]:
         RenderedPanel(panel.key, render_to_string(panel.template, panel.build_context(user, tenant), request))
         for panel in panels
     ]
+    texts = ROLE_EMPTY_STATES if tenant.kind in ROLE_EMPTY_STATE_KINDS else {}
     empty = [
-        EmptyState(role.label, ROLE_EMPTY_STATES.get(role.value, DEFAULT_EMPTY_STATE))
+        EmptyState(role_label(role, tenant.kind), texts.get(role.value, DEFAULT_EMPTY_STATE))
         for role in Role
         if role.value in roles and role.value not in covered
     ]
     return {
-        "role_labels": role_labels(roles),
+        "role_labels": role_labels(roles, tenant.kind),
         "purpose": KIND_PURPOSE.get(tenant.kind, ""),
         "panels": rendered,
         "empty_states": empty,

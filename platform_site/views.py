@@ -46,7 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         for m in Membership.objects.filter(user=request.user).select_related("tenant").order_by("tenant__slug"):
             offices.setdefault(m.tenant_id, {"tenant": m.tenant, "roles": set()})["roles"].add(m.role)
-    memberships = [{"tenant": o["tenant"], "role_labels": role_labels(o["roles"])} for o in offices.values()]
+    memberships = [
+        {"tenant": o["tenant"], "role_labels": role_labels(o["roles"], o["tenant"].kind)} for o in offices.values()
+    ]
     tenants = Tenant.objects.filter(is_active=True)
     return render(request, "platform_site/home.html", {"memberships": memberships, "tenants": tenants})
 

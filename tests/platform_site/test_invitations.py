@@ -253,7 +253,7 @@ def test_pending_invitations_are_capped_per_organisation(world, org_admin):
             invitations.invite(org_admin, world.a, f"c{n}@metal.example.tw")
         with pytest.raises(ValidationError) as refused:
             invitations.invite(org_admin, world.a, "one-more@metal.example.tw")
-    assert "pending invitations" in str(refused.value.message_dict["email"][0])
+    assert f"貴單位已有 {invitations.MAX_PENDING} 份待接受的邀請" in str(refused.value.message_dict["email"][0])
 
 
 def test_joining_is_refused_clearly_for_an_account_of_another_organisation(client, world, org_admin):
