@@ -84,7 +84,10 @@ def test_submit_numbers_the_case_and_starts_the_five_working_day_clock(
 
     assert case.qualification_due == add_working_days(taipei_today(), 5)
     assert sorted(tuple(m.to) for m in mailoutbox) == sorted(  # the applicant's confirmation, the office's notice
-        [tuple(sorted({world.applicant.email, case.contact_email})), (world.reviewer.email,)]
+        [
+            tuple(sorted({world.applicant.email, case.contact_email})),
+            tuple(sorted([world.reviewer.email, world.admin.email])),
+        ]
     )
     assert all(case.reference in m.subject for m in mailoutbox)
 
