@@ -21,6 +21,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
@@ -28,6 +29,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings")
+# Production-like settings, decided before Django reads them (settings.py derives the template engine's debug
+# mode, the static-files storage and the security middleware from DJANGO_DEBUG at import): DEBUG off, the
+# cached template loader (Django's default loaders), CompressedManifestStaticFilesStorage over a
+# collectstatic run into a temporary folder. TLS is the reverse proxy's job, so no HTTPS redirect here.
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "portal-pages-benchmark-only")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "portal-pages-static"))
 
 import django  # noqa: E402
 
@@ -35,6 +44,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse, JsonResponse  # noqa: E402
 from django.template import engines  # noqa: E402
@@ -339,7 +349,8 @@ def main() -> int:
         help="the bare deep page uses Django's plain OFFSET (what Paginator does)",
     )
     args = parser.parse_args()
-    settings.DEBUG = False  # production-like: no query log
+    assert not settings.DEBUG and not engines["django"].engine.debug, "run with DJANGO_DEBUG=false"
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest {% static %} reads
     logging.getLogger("axes").setLevel(logging.WARNING)  # force_login's "successful login" lines
     install_urls()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=args.keep)
