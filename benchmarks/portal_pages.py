@@ -56,7 +56,8 @@ from django.utils import timezone  # noqa: E402
 from cases import queries  # noqa: E402
 from cases.enums import CaseState, DocumentKind, Industry  # noqa: E402
 from cases.models import CaseDocument, DemandCase  # noqa: E402
-from platform_site.enums import Role, TenantKind  # noqa: E402
+from platform_site.activity import history, log_event  # noqa: E402
+from platform_site.enums import ActivityAction, Role, TenantKind  # noqa: E402
 from platform_site.models import Membership, Organization, Tenant  # noqa: E402
 from platform_site.pagination import MAX_PAGES, PAGE_SIZE  # noqa: E402
 from platform_site.tenancy import tenant_scope  # noqa: E402
@@ -101,8 +102,28 @@ def bare_queue(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     return _bare_page(queries.review_queue(request.user, request.tenant)[:PAGE_SIZE])
 
 
+BARE_DETAIL = engines["django"].from_string(
+    "<h1>{{ case.reference }} {{ case.title }}</h1><p>{{ case.applicant_org.name }} {{ case.state }}</p>"
+    "<p>{{ analysis.summary }} {{ analysis.analysed_by.username }}</p>"
+    "<ul>{% for d in documents %}<li>{{ d.original_name }}</li>{% endfor %}</ul>"
+    "<ol>{% for e in history %}<li>{{ e.at }} {{ e.action }} {{ e.actor.username }}</li>{% endfor %}</ol>"
+)
+
+
 def bare_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    return _bare_page([queries.get_case_for_user(request.user, request.tenant, pk)])
+    """The rows the detail page shows — the case with its organisation and needs analysis, its documents, its
+    history — read by the same queries, in a trivial template."""
+    case = queries.get_case_for_user(request.user, request.tenant, pk, with_analysis=True)
+    return HttpResponse(
+        BARE_DETAIL.render(
+            {
+                "case": case,
+                "analysis": queries.needs_analysis_of(case),
+                "documents": queries.case_documents(case),
+                "history": history(case),
+            }
+        )
+    )
 
 
 def bare_api_list(request: HttpRequest, tenant_slug: str) -> JsonResponse:
@@ -194,7 +215,16 @@ def load_tenant(slug: str, index: int, n_cases: int, rng: random.Random, cycle: 
                 DemandCase.objects.bulk_create(batch)
                 batch = []
         DemandCase.objects.bulk_create(batch)
-        case = DemandCase.objects.order_by("-pk").first()
+        # The detail page's case (the newest): under qualification review — the reviewer sees the decision
+        # form and the actions — with two documents and a history of six entries of four kinds.
+        newest = DemandCase.objects.order_by("-pk")[:1]
+        DemandCase.objects.filter(pk__in=newest.values("pk")).update(  # the state field is protected
+            state=CaseState.QUALIFICATION,
+            reference=f"B{index:02d}-{n_cases:06d}",
+            submitted_at=now - dt.timedelta(days=2),
+            qualification_due=today + dt.timedelta(days=3),
+        )
+        case = newest.get()
         CaseDocument.objects.bulk_create(
             CaseDocument(
                 tenant=tenant,
@@ -208,6 +238,15 @@ def load_tenant(slug: str, index: int, n_cases: int, rng: random.Random, cycle: 
             )
             for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION)
         )
+        log_event(case, ActivityAction.CREATED, applicant, data={"title": case.title})
+        log_event(case, ActivityAction.EDITED, applicant, data={"changes": {"title": {"before": "x", "after": "y"}}})
+        for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION):
+            log_event(case, ActivityAction.DOCUMENT_UPLOADED, applicant, data={"kind": kind, "name": f"{kind}.pdf"})
+        for action, source, target, actor in (
+            ("submit", CaseState.DRAFT, CaseState.SUBMITTED, applicant),
+            ("start_qualification", CaseState.SUBMITTED, CaseState.QUALIFICATION, reviewer),
+        ):
+            log_event(case, action, actor, field_name="state", source_state=source, target_state=target, comment="…")
     return tenant
 
 

@@ -94,11 +94,11 @@ def case_edit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, case: DemandCase, **extra: Any) -> dict[str, Any]:
     user = request.user
     actions = [t for t in case.get_available_user_state_transitions(user) if t.name in services.SIMPLE_TRANSITIONS]
-    analysis = NeedsAnalysis.objects.filter(case=case).select_related("analysed_by").first()
+    analysis = queries.needs_analysis_of(case)
     can_decide = case.state == CaseState.QUALIFICATION and can(user, "cases.decide_qualification", case)
     context = {
         "case": case,
-        "documents": case.documents.select_related("uploaded_by"),
+        "documents": queries.case_documents(case),
         "history": history(case),
         "actions": actions,
         "can_edit": can(user, "cases.edit_case", case),
@@ -126,7 +126,7 @@ def _detail_context(request: HttpRequest, case: DemandCase, **extra: Any) -> dic
 
 @tenant_member_required
 def case_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
+    case = queries.get_case_for_user(request.user, request.tenant, pk, with_analysis=True)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
