@@ -128,15 +128,20 @@ def bare_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse
 
 def bare_api_list(request: HttpRequest, tenant_slug: str) -> JsonResponse:
     rows = queries.api_case_list(request.user, request.tenant)[:API_PAGE_SIZE]
-    return JsonResponse(
+    return JsonResponse(  # the fields of the list endpoint (cases.serializers.DemandCaseListSerializer)
         {
             "results": [
                 {
                     "id": c.pk,
                     "reference": c.reference,
-                    "title": c.title,
-                    "applicant_org": c.applicant_org.name,
                     "state": c.state,
+                    "closure_reason": c.closure_reason,
+                    "applicant_org": c.applicant_org.name,
+                    "title": c.title,
+                    "submitted_at": c.submitted_at,
+                    "qualification_due": c.qualification_due,
+                    "qualification_days_left": c.qualification_days_left(),
+                    "created_at": c.created_at,
                 }
                 for c in rows
             ]

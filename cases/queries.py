@@ -57,30 +57,18 @@ QUEUE_COLUMNS = (
     "qualification_reviewer__first_name",
     "qualification_reviewer__last_name",
 )
-#: Columns of the API list (cases.serializers.DemandCaseSerializer's fields).
+#: Columns of the API list (cases.serializers.DemandCaseListSerializer's fields; ``state`` and
+#: ``qualification_due`` also give ``qualification_days_left``).
 API_LIST_COLUMNS = (
     "id",
     "reference",
     "state",
+    "closure_reason",
     "applicant_org",
     "title",
-    "company_profile",
-    "employee_count",
-    "industry",
-    "application_field",
-    "problem_statement",
-    "smart_system_need",
-    "customisations",
-    "supply_chain_consulted",
-    "supply_chain_outcome",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
     "submitted_at",
     "qualification_due",
-    "closure_reason",
     "created_at",
-    "updated_at",
 )
 #: Longest search text used (longer input is cut, never an error).
 SEARCH_MAX_LENGTH = 100
