@@ -5,6 +5,7 @@
   badge; this looks it up in a dict built once per field. The label is still translated on each call.
 * ``{{ value|local_minute }}``: an aware datetime as ``YYYY-MM-DD HH:MM`` in Asia/Taipei (settings.TIME_ZONE),
   what ``|date:"Y-m-d H:i"`` prints, without re-parsing the format on every row (43 µs → 3 µs).
+* ``{{ log|activity_entry }}``: one history entry (:func:`platform_site.activity.render_entry`).
 """
 
 from __future__ import annotations
@@ -41,3 +42,11 @@ def local_minute(value: dt.datetime | None) -> str:
         if timezone.is_aware(value)
         else value.strftime("%Y-%m-%d %H:%M")
     )
+
+
+@register.filter
+def activity_entry(log: Any) -> Any:
+    """One activity-log entry as its ``<li>`` (:func:`platform_site.activity.render_entry`)."""
+    from platform_site.activity import render_entry  # activity imports local_minute from here
+
+    return render_entry(log)
