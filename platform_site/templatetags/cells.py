@@ -6,6 +6,9 @@
 * ``{{ value|local_minute }}``: an aware datetime as ``YYYY-MM-DD HH:MM`` in Asia/Taipei (settings.TIME_ZONE),
   what ``|date:"Y-m-d H:i"`` prints, without re-parsing the format on every row (43 µs → 3 µs).
 * ``{{ log|activity_entry }}``: one history entry (:func:`platform_site.activity.render_entry`).
+* ``{% static_url "css/portal.css" %}``: ``{% static %}`` remembered per path for the process (the manifest
+  storage's lookup costs ~25 µs a call, five calls on every page; the manifest changes only with a deploy,
+  i.e. a new process).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
 from django.utils import timezone
 
 register = template.Library()
@@ -50,3 +56,20 @@ def activity_entry(log: Any) -> Any:
     from platform_site.activity import render_entry  # activity imports local_minute from here
 
     return render_entry(log)
+
+
+@register.simple_tag
+def static_url(path: str) -> str:
+    """The URL of static file ``path``, as ``{% static path %}`` gives it (cached per path)."""
+    return _static_url(path)
+
+
+@lru_cache(maxsize=256)
+def _static_url(path: str) -> str:
+    return static(path)
+
+
+@receiver(setting_changed)
+def _static_settings_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS", "FORCE_SCRIPT_NAME"):
+        _static_url.cache_clear()
