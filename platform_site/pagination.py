@@ -102,6 +102,12 @@ class CappedPaginator(Paginator):
         """As Paginator.get_page (a malformed number gives page 1, one past the end the last page), in one
         query for a queryset."""
         if isinstance(self.object_list, QuerySet) and "_counted" not in self.__dict__:
+            if isinstance(number, float) and not number.is_integer():
+                number = 1
+            try:
+                number = int(number)
+            except (TypeError, ValueError):
+                number = 1
             page = self._page_with_count(number)
             if page is not None:
                 return page
