@@ -38,13 +38,11 @@ _BADGE_CLASS = {
 @register.filter
 def state_badge(case: Any) -> SafeString:
     """``<span class="badge state-badge …" data-state="…">label（closure reason）</span>``."""
-    reason = f"（{choice_label(case, 'closure_reason')}）" if case.closure_reason else ""
-    return format_html(
-        '<span class="badge state-badge {}" data-state="{}">{}{}</span>',
-        _BADGE_CLASS.get(case.state, "text-bg-primary"),
-        case.state,
-        choice_label(case, "state"),
-        reason,
+    reason = f"（{conditional_escape(choice_label(case, 'closure_reason'))}）" if case.closure_reason else ""
+    css = _BADGE_CLASS.get(case.state, "text-bg-primary")
+    label = conditional_escape(choice_label(case, "state"))
+    return SafeString(
+        f'<span class="badge state-badge {css}" data-state="{conditional_escape(case.state)}">{label}{reason}</span>'
     )
 
 
