@@ -13,14 +13,16 @@ one ``reverse()`` for the detail links instead of a ``{% url %}`` per row and no
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from cases.enums import CaseState
 from platform_site.templatetags.cells import choice_label, local_minute
@@ -38,11 +40,18 @@ _BADGE_CLASS = {
 @register.filter
 def state_badge(case: Any) -> SafeString:
     """``<span class="badge state-badge …" data-state="…">label（closure reason）</span>``."""
-    reason = f"（{conditional_escape(choice_label(case, 'closure_reason'))}）" if case.closure_reason else ""
-    css = _BADGE_CLASS.get(case.state, "text-bg-primary")
-    label = conditional_escape(choice_label(case, "state"))
+    return _badge(type(case), case.state, case.closure_reason, get_language())
+
+
+@lru_cache(maxsize=512)
+def _badge(model: type, state: str, closure_reason: str, language: str | None) -> SafeString:
+    """The badge of one (state, closure reason) in one language (the key: translations are per language)."""
+    row = types.SimpleNamespace(state=state, closure_reason=closure_reason)
+    reason = f"（{conditional_escape(choice_label(row, 'closure_reason', model))}）" if closure_reason else ""
+    css = _BADGE_CLASS.get(state, "text-bg-primary")
+    label = conditional_escape(choice_label(row, "state", model))
     return SafeString(
-        f'<span class="badge state-badge {css}" data-state="{conditional_escape(case.state)}">{label}{reason}</span>'
+        f'<span class="badge state-badge {css}" data-state="{conditional_escape(state)}">{label}{reason}</span>'
     )
 
 

@@ -32,10 +32,11 @@ def _labels(model: type, field_name: str) -> dict[Any, Any]:
 
 
 @register.filter
-def choice_label(obj: Any, field_name: str) -> str:
-    """The display label of ``obj.<field_name>`` (the stored value itself when it is not a known choice)."""
+def choice_label(obj: Any, field_name: str, model: type | None = None) -> str:
+    """The display label of ``obj.<field_name>`` (the stored value itself when it is not a known choice);
+    ``model``: whose field it is, when ``obj`` is not an instance of it."""
     value = getattr(obj, field_name)
-    return str(_labels(type(obj), field_name).get(value, value))
+    return str(_labels(model or type(obj), field_name).get(value, value))
 
 
 @register.filter
