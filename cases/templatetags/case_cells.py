@@ -60,21 +60,28 @@ def due(case: Any) -> SafeString:
     """The qualification due date with the working days left (or overdue), the paused clock, or "—"."""
     left = case.qualification_days_left()
     if left is not None:
-        if left < 0:
-            text = ngettext("overdue by %(n)s working day", "overdue by %(n)s working days", -left) % {"n": -left}
-        elif left == 0:
-            text = gettext("due today")
-        else:
-            text = ngettext("%(n)s working day left", "%(n)s working days left", left) % {"n": left}
-        css = "due-overdue" if left < 0 else "due-today" if left == 0 else ""
-        return format_html(
-            '<span class="{}" data-days-left="{}">{} ({})</span>', css, left, case.qualification_due.isoformat(), text
-        )
+        return _running_clock(left, case.qualification_due, get_language())
     if case.state == CaseState.DOCUMENTS_REQUESTED:
-        n = case.qualification_days_remaining or 0
-        text = ngettext("Clock paused (%(n)s working day left)", "Clock paused (%(n)s working days left)", n) % {"n": n}
-        return format_html('<span class="text-muted">{}</span>', text)
+        return _paused_clock(case.qualification_days_remaining or 0, get_language())
     return SafeString("—")
+
+
+@lru_cache(maxsize=1024)
+def _running_clock(left: int, due_date: Any, language: str | None) -> SafeString:
+    if left < 0:
+        text = ngettext("overdue by %(n)s working day", "overdue by %(n)s working days", -left) % {"n": -left}
+    elif left == 0:
+        text = gettext("due today")
+    else:
+        text = ngettext("%(n)s working day left", "%(n)s working days left", left) % {"n": left}
+    css = "due-overdue" if left < 0 else "due-today" if left == 0 else ""
+    return format_html('<span class="{}" data-days-left="{}">{} ({})</span>', css, left, due_date.isoformat(), text)
+
+
+@lru_cache(maxsize=64)
+def _paused_clock(n: int, language: str | None) -> SafeString:
+    text = ngettext("Clock paused (%(n)s working day left)", "Clock paused (%(n)s working days left)", n) % {"n": n}
+    return format_html('<span class="text-muted">{}</span>', text)
 
 
 _PK_PLACEHOLDER = 987654321
