@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django import forms, template
+from django.dispatch import receiver
 from django.template.loader import get_template
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -89,3 +91,9 @@ def form_fields(form: forms.BaseForm) -> SafeString:
         if len(_form_html) > FORM_HTML_CACHE_SIZE:
             _form_html.popitem(last=False)
     return html
+
+
+@receiver(file_changed)
+def _forget_form_html(**kwargs: Any) -> None:
+    """Development: an edited template (e.g. a widget's) shows at once, as with the template loaders."""
+    _form_html.clear()
