@@ -12,6 +12,7 @@ or lazily computed choices (e.g. a ModelChoiceField's queryset) is always render
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 from django import forms, template
 from django.dispatch import receiver
