@@ -21,6 +21,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
@@ -28,6 +29,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings")
+# Production-like settings, decided before Django reads them (settings.py derives the template engine's debug
+# mode, the static-files storage and the security middleware from DJANGO_DEBUG at import): DEBUG off, the
+# cached template loader (Django's default loaders), CompressedManifestStaticFilesStorage over a
+# collectstatic run into a temporary folder. TLS is the reverse proxy's job, so no HTTPS redirect here.
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "portal-pages-benchmark-only")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "portal-pages-static"))
 
 import django  # noqa: E402
 
@@ -35,6 +44,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse, JsonResponse  # noqa: E402
 from django.template import engines  # noqa: E402
@@ -46,7 +56,8 @@ from django.utils import timezone  # noqa: E402
 from cases import queries  # noqa: E402
 from cases.enums import CaseState, DocumentKind, Industry  # noqa: E402
 from cases.models import CaseDocument, DemandCase  # noqa: E402
-from platform_site.enums import Role, TenantKind  # noqa: E402
+from platform_site.activity import history, log_event  # noqa: E402
+from platform_site.enums import ActivityAction, Role, TenantKind  # noqa: E402
 from platform_site.models import Membership, Organization, Tenant  # noqa: E402
 from platform_site.pagination import MAX_PAGES, PAGE_SIZE  # noqa: E402
 from platform_site.tenancy import tenant_scope  # noqa: E402
@@ -91,21 +102,46 @@ def bare_queue(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     return _bare_page(queries.review_queue(request.user, request.tenant)[:PAGE_SIZE])
 
 
+BARE_DETAIL = engines["django"].from_string(
+    "<h1>{{ case.reference }} {{ case.title }}</h1><p>{{ case.applicant_org.name }} {{ case.state }}</p>"
+    "<p>{{ analysis.summary }} {{ analysis.analysed_by.username }}</p>"
+    "<ul>{% for d in documents %}<li>{{ d.original_name }}</li>{% endfor %}</ul>"
+    "<ol>{% for e in history %}<li>{{ e.at }} {{ e.action }} {{ e.actor.username }}</li>{% endfor %}</ol>"
+)
+
+
 def bare_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    return _bare_page([queries.get_case_for_user(request.user, request.tenant, pk)])
+    """The rows the detail page shows — the case with its organisation and needs analysis, its documents, its
+    history — read by the same queries, in a trivial template."""
+    case = queries.get_case_for_user(request.user, request.tenant, pk, with_analysis=True)
+    return HttpResponse(
+        BARE_DETAIL.render(
+            {
+                "case": case,
+                "analysis": queries.needs_analysis_of(case),
+                "documents": queries.case_documents(case),
+                "history": history(case),
+            }
+        )
+    )
 
 
 def bare_api_list(request: HttpRequest, tenant_slug: str) -> JsonResponse:
     rows = queries.api_case_list(request.user, request.tenant)[:API_PAGE_SIZE]
-    return JsonResponse(
+    return JsonResponse(  # the fields of the list endpoint (cases.serializers.DemandCaseListSerializer)
         {
             "results": [
                 {
                     "id": c.pk,
                     "reference": c.reference,
-                    "title": c.title,
-                    "applicant_org": c.applicant_org.name,
                     "state": c.state,
+                    "closure_reason": c.closure_reason,
+                    "applicant_org": c.applicant_org.name,
+                    "title": c.title,
+                    "submitted_at": c.submitted_at,
+                    "qualification_due": c.qualification_due,
+                    "qualification_days_left": c.qualification_days_left(),
+                    "created_at": c.created_at,
                 }
                 for c in rows
             ]
@@ -184,7 +220,16 @@ def load_tenant(slug: str, index: int, n_cases: int, rng: random.Random, cycle: 
                 DemandCase.objects.bulk_create(batch)
                 batch = []
         DemandCase.objects.bulk_create(batch)
-        case = DemandCase.objects.order_by("-pk").first()
+        # The detail page's case (the newest): under qualification review — the reviewer sees the decision
+        # form and the actions — with two documents and a history of six entries of four kinds.
+        newest = DemandCase.objects.order_by("-pk")[:1]
+        DemandCase.objects.filter(pk__in=newest.values("pk")).update(  # the state field is protected
+            state=CaseState.QUALIFICATION,
+            reference=f"B{index:02d}-{n_cases:06d}",
+            submitted_at=now - dt.timedelta(days=2),
+            qualification_due=today + dt.timedelta(days=3),
+        )
+        case = newest.get()
         CaseDocument.objects.bulk_create(
             CaseDocument(
                 tenant=tenant,
@@ -198,6 +243,15 @@ def load_tenant(slug: str, index: int, n_cases: int, rng: random.Random, cycle: 
             )
             for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION)
         )
+        log_event(case, ActivityAction.CREATED, applicant, data={"title": case.title})
+        log_event(case, ActivityAction.EDITED, applicant, data={"changes": {"title": {"before": "x", "after": "y"}}})
+        for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION):
+            log_event(case, ActivityAction.DOCUMENT_UPLOADED, applicant, data={"kind": kind, "name": f"{kind}.pdf"})
+        for action, source, target, actor in (
+            ("submit", CaseState.DRAFT, CaseState.SUBMITTED, applicant),
+            ("start_qualification", CaseState.SUBMITTED, CaseState.QUALIFICATION, reviewer),
+        ):
+            log_event(case, action, actor, field_name="state", source_state=source, target_state=target, comment="…")
     return tenant
 
 
@@ -339,7 +393,8 @@ def main() -> int:
         help="the bare deep page uses Django's plain OFFSET (what Paginator does)",
     )
     args = parser.parse_args()
-    settings.DEBUG = False  # production-like: no query log
+    assert not settings.DEBUG and not engines["django"].engine.debug, "run with DJANGO_DEBUG=false"
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest {% static %} reads
     logging.getLogger("axes").setLevel(logging.WARNING)  # force_login's "successful login" lines
     install_urls()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=args.keep)

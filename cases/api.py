@@ -17,6 +17,7 @@ from cases import queries, services
 from cases.models import DemandCase
 from cases.serializers import (
     DemandCaseDetailSerializer,
+    DemandCaseListSerializer,
     DemandCaseSerializer,
     QualificationDecisionSerializer,
     TransitionRequestSerializer,
@@ -60,6 +61,8 @@ class DemandCaseViewSet(
         return queries.visible_cases(user, tenant).order_by(*queries.LIST_ORDER)
 
     def get_serializer_class(self) -> type:
+        if self.action == "list":
+            return DemandCaseListSerializer
         return DemandCaseDetailSerializer if self.action == "retrieve" else DemandCaseSerializer
 
     def get_object(self) -> DemandCase:

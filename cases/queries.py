@@ -21,7 +21,7 @@ from django.http import Http404
 
 from cases import models as case_models
 from cases.enums import QUALIFICATION_CLOCK_STATES, QUEUE_STATES, CaseState
-from cases.models import DemandCase
+from cases.models import CaseDocument, DemandCase, NeedsAnalysis
 from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.models import ActivityLog, Organization
 from platform_site.rules import can, organizations_in
@@ -60,30 +60,18 @@ QUEUE_COLUMNS = (
     "qualification_reviewer__first_name",
     "qualification_reviewer__last_name",
 )
-#: Columns of the API list (cases.serializers.DemandCaseSerializer's fields).
+#: Columns of the API list (cases.serializers.DemandCaseListSerializer's fields; ``state`` and
+#: ``qualification_due`` also give ``qualification_days_left``).
 API_LIST_COLUMNS = (
     "id",
     "reference",
     "state",
+    "closure_reason",
     "applicant_org",
     "title",
-    "company_profile",
-    "employee_count",
-    "industry",
-    "application_field",
-    "problem_statement",
-    "smart_system_need",
-    "customisations",
-    "supply_chain_consulted",
-    "supply_chain_outcome",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
     "submitted_at",
     "qualification_due",
-    "closure_reason",
     "created_at",
-    "updated_at",
 )
 #: Longest search text used (longer input is cut, never an error).
 SEARCH_MAX_LENGTH = 100
@@ -107,16 +95,35 @@ def visible_cases(user: Any, tenant: Any) -> QuerySet[DemandCase]:
     return case_visibility.apply(DemandCase.objects.select_related("applicant_org"), user, tenant)
 
 
-def get_case_for_user(user: Any, tenant: Any, pk: Any, perm: str = "cases.view_case") -> DemandCase:
+def get_case_for_user(
+    user: Any, tenant: Any, pk: Any, perm: str = "cases.view_case", *, with_analysis: bool = False
+) -> DemandCase:
     """The case ``pk`` of ``tenant``: Http404 if ``user`` may not see it (or ``pk`` is malformed),
-    PermissionDenied (403) if they may see it but not ``perm``."""
-    case = get_for_tenant_or_404(visible_cases(user, tenant), pk=pk)
+    PermissionDenied (403) if they may see it but not ``perm``. ``with_analysis``: the needs analysis and its
+    author joined in the same query (the detail page; read it with :func:`needs_analysis_of`)."""
+    qs = visible_cases(user, tenant)
+    if with_analysis:
+        qs = qs.select_related("needs_analysis__analysed_by")
+    case = get_for_tenant_or_404(qs, pk=pk)
     case.tenant = tenant  # the scope's tenant (the manager filtered on it): the rules need no query for it
     if not can(user, "cases.view_case", case):
         raise Http404
     if perm != "cases.view_case" and not can(user, perm, case):
         raise PermissionDenied
     return case
+
+
+def needs_analysis_of(case: DemandCase) -> NeedsAnalysis | None:
+    """The case's needs analysis with its author, or None: no query when it was joined
+    (``get_case_for_user(..., with_analysis=True)``), else one."""
+    if DemandCase.needs_analysis.related.is_cached(case):
+        return getattr(case, "needs_analysis", None)
+    return NeedsAnalysis.objects.filter(case=case).select_related("analysed_by").first()
+
+
+def case_documents(case: DemandCase) -> QuerySet[CaseDocument]:
+    """The case's documents with their uploaders (lazy, one query)."""
+    return case.documents.select_related("uploaded_by")
 
 
 def clean_list_filters(state: str | None, search: str | None) -> tuple[str, str]:

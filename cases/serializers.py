@@ -80,6 +80,34 @@ class DemandCaseSerializer(serializers.ModelSerializer):
         return list(dict.fromkeys(value))
 
 
+class DemandCaseListSerializer(serializers.ModelSerializer):
+    """A demand case as the list endpoint returns it: the columns of the case list page (number, title,
+    organisation, state with closure reason, submission and qualification due date) plus ``id`` and
+    ``created_at`` (the cursor's sort key). Read-only; ``GET …/cases/{id}/`` returns the whole case."""
+
+    applicant_org = serializers.CharField(source="applicant_org.name", read_only=True)
+    qualification_days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DemandCase
+        fields = [
+            "id",
+            "reference",
+            "state",
+            "closure_reason",
+            "applicant_org",
+            "title",
+            "submitted_at",
+            "qualification_due",
+            "qualification_days_left",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_qualification_days_left(self, obj: DemandCase) -> int | None:
+        return obj.qualification_days_left()
+
+
 class DemandCaseDetailSerializer(DemandCaseSerializer):
     documents = CaseDocumentSerializer(many=True, read_only=True)
     history = serializers.SerializerMethodField()

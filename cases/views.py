@@ -137,11 +137,11 @@ def _detail_context(
             continue
         form = (action_forms or {}).get(t.name) or _action_form(t.name)
         actions.append({"transition": t, "form": form, "comment": t.name not in NO_COMMENT_ACTIONS})
-    analysis = NeedsAnalysis.objects.filter(case=case).select_related("analysed_by").first()
+    analysis = queries.needs_analysis_of(case)
     can_decide = case.state == CaseState.QUALIFICATION and can(user, "cases.decide_qualification", case)
     context = {
         "case": case,
-        "documents": case.documents.select_related("uploaded_by"),
+        "documents": queries.case_documents(case),
         "history": history(case),
         "actions": actions,
         "can_edit": can(user, "cases.edit_case", case),
@@ -160,7 +160,7 @@ def _detail_context(
 
 @tenant_member_required
 def case_detail(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    case = _get_case_for_user(request, pk)
+    case = queries.get_case_for_user(request.user, request.tenant, pk, with_analysis=True)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 

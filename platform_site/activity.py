@@ -12,9 +12,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString
 
 from platform_site.actors import SYSTEM
 from platform_site.models import ActivityLog, SentNotification, Tenant
+from platform_site.templatetags.cells import local_minute
 from platform_site.tenancy import require_tenant
 
 
@@ -93,6 +97,41 @@ def history(*subjects: models.Model | models.QuerySet) -> models.QuerySet[Activi
     for model, ids in by_type.items():
         condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
     return ActivityLog.objects.filter(condition).select_related("actor").order_by("at", "pk")
+
+
+def render_entry(log: ActivityLog) -> SafeString:
+    """One entry of a history list as HTML (``templates/includes/activity_entry.html``, for any app's page):
+
+    ``<li data-action=… [data-transition=…]>`` with the time (minute, current time zone) · actor, the action's
+    label (and a created subject's kind), then the transition's states, the edited fields' labels or the
+    data's ``name``, and the comment. Built in Python: as a template it cost ~90 µs an entry
+    (benchmarks/README.md).
+    """
+    action = escape(log.action)
+    data = log.data if isinstance(log.data, dict) else {}
+    parts = [
+        f'\n<li class="mb-2" data-action="{action}"',
+        f' data-transition="{action}">' if log.is_transition else ">",
+        f'\n  <div class="small text-muted">{local_minute(log.at)} · {conditional_escape(log.actor_name)}</div>',
+        f'\n  <div class="fw-semibold">{conditional_escape(log.action_label)}',
+        f' <span class="fw-normal">({conditional_escape(log.subject_label)})</span>' if log.action == "created" else "",
+        "</div>\n  ",
+    ]
+    if log.is_transition:
+        source, target = conditional_escape(log.source_label), conditional_escape(log.target_label)
+        parts.append(f'<div class="small">{source} → <strong>{target}</strong></div>\n  ')
+    elif data.get("changes"):
+        labels = "、".join(
+            f'<span class="changed-field">{conditional_escape(change["label"])}</span>' for change in log.changed_fields
+        )
+        parts.append(f'<div class="small">{labels}</div>\n  ')
+    elif data.get("name"):
+        parts.append(f'<div class="small">{conditional_escape(data["name"])}</div>')
+    parts.append("\n  ")
+    if log.comment:
+        parts.append(f'<div class="small">{linebreaksbr(log.comment, autoescape=True)}</div>')
+    parts.append("\n</li>\n")
+    return SafeString("".join(parts))
 
 
 def last_transition(subject: models.Model, field_name: str = "state") -> ActivityLog | None:
