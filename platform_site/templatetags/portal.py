@@ -81,7 +81,11 @@ def _form_key(form: forms.BaseForm) -> tuple | None:
 
 @register.simple_tag
 def form_fields(form: forms.BaseForm) -> SafeString:
-    """The fields of ``form`` (includes/_form_fields_body.html), remembered for an unbound form."""
+    """The fields of ``form`` (includes/_form_fields_body.html), remembered for an unbound form.
+
+    Renders nothing when the context has no form (``form`` resolves to ``""``), as the include did."""
+    if not isinstance(form, forms.BaseForm):
+        return mark_safe("")
     key = _form_key(form)
     if key is not None and key in _form_html:
         _form_html.move_to_end(key)

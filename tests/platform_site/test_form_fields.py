@@ -7,7 +7,11 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from cases.forms import DocumentUploadForm, QualificationDecisionForm
+from cases.models import DemandCase
 from platform_site.templatetags import portal
+
+#: An unsaved case whose applicant chose a customisation: the decision form asks no customisation question.
+CASE = DemandCase(customisations=["chip"])
 
 
 def _page(form):
@@ -29,23 +33,22 @@ def test_unbound_form_html_is_kept_and_equal_to_the_template():
 
 def test_initial_values_language_and_ids_are_part_of_the_key():
     with translation.override("en"):
-        unchecked = _page(QualificationDecisionForm(initial={"eligible_need": False}))
-        checked = _page(QualificationDecisionForm(initial={"eligible_need": True}))
-        other_ids = _page(QualificationDecisionForm(initial={"eligible_need": True}, auto_id="x_%s"))
+        unchecked = _page(QualificationDecisionForm(case=CASE, initial={"eligible_need": False}))
+        checked = _page(QualificationDecisionForm(case=CASE, initial={"eligible_need": True}))
+        other_ids = _page(QualificationDecisionForm(case=CASE, initial={"eligible_need": True}, auto_id="x_%s"))
     with translation.override("zh-hant"):
-        chinese = _page(QualificationDecisionForm(initial={"eligible_need": True}))
+        chinese = _page(QualificationDecisionForm(case=CASE, initial={"eligible_need": True}))
     assert 'id="id_eligible_need" checked' in checked and 'id="id_eligible_need" checked' not in unchecked
     assert 'id="x_eligible_need"' in other_ids
-    assert chinese == _uncached(QualificationDecisionForm(initial={"eligible_need": True}))
     with translation.override("zh-hant"):
-        assert chinese == _uncached(QualificationDecisionForm(initial={"eligible_need": True}))
+        assert chinese == _uncached(QualificationDecisionForm(case=CASE, initial={"eligible_need": True}))
     assert chinese != checked
 
 
 def test_bound_forms_and_lazy_choices_are_always_rendered():
     portal._form_html.clear()
     with translation.override("en"):
-        bound = QualificationDecisionForm(data={"decision": "nonsense"})
+        bound = QualificationDecisionForm(case=CASE, data={"decision": "nonsense"})
         assert bound.is_valid() is False
         html = _page(bound)
         assert "invalid-feedback" in html and not portal._form_html
