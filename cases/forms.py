@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.enums import Customisation, DocumentKind, ProjectType, QualificationDecision
-from cases.models import DemandCase, validate_customisations
+from cases.models import INTAKE_FIELDS, DemandCase, validate_customisations
 from platform_site.forms import BootstrapFormMixin
 from platform_site.uploads import check_upload
 
@@ -25,21 +25,7 @@ class DemandCaseForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = DemandCase
-        fields = [
-            "title",
-            "company_profile",
-            "employee_count",
-            "industry",
-            "application_field",
-            "problem_statement",
-            "smart_system_need",
-            "customisations",
-            "supply_chain_consulted",
-            "supply_chain_outcome",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        ]
+        fields = list(INTAKE_FIELDS)
         widgets = {
             "company_profile": forms.Textarea(attrs={"rows": 3}),
             "problem_statement": forms.Textarea(attrs={"rows": 4}),

@@ -55,6 +55,24 @@ OFFICE = rule_permission("cases.office_transition")
 COMMITTEE = rule_permission("cases.committee_transition")
 
 
+#: What the applicant fills in at intake (the form, the API and cases.services.create_case/update_case).
+INTAKE_FIELDS = (
+    "title",
+    "company_profile",
+    "employee_count",
+    "industry",
+    "application_field",
+    "problem_statement",
+    "smart_system_need",
+    "customisations",
+    "supply_chain_consulted",
+    "supply_chain_outcome",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
 def validate_customisations(codes: list[str]) -> None:
     """“none” and “unsure” exclude every other customisation choice; raises ValidationError (translated)."""
     if len(codes) > 1 and EXCLUSIVE_CUSTOMISATIONS & set(codes):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.enums import Customisation, QualificationDecision
-from cases.models import CaseDocument, DemandCase, validate_customisations
+from cases.models import INTAKE_FIELDS, CaseDocument, DemandCase, validate_customisations
 from platform_site.activity import history
 from platform_site.api import ActivityLogSerializer
 
@@ -38,19 +38,7 @@ class DemandCaseSerializer(serializers.ModelSerializer):
             "reference",
             "state",
             "applicant_org",
-            "title",
-            "company_profile",
-            "employee_count",
-            "industry",
-            "application_field",
-            "problem_statement",
-            "smart_system_need",
-            "customisations",
-            "supply_chain_consulted",
-            "supply_chain_outcome",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
+            *INTAKE_FIELDS,
             "submitted_at",
             "qualification_due",
             "qualification_days_left",

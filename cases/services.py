@@ -16,7 +16,7 @@ from django.db import transaction
 
 from cases import tasks
 from cases.enums import DECISION_TRANSITIONS, CaseState, QualificationDecision
-from cases.models import CaseDocument, DemandCase, NeedsAnalysis, taipei_today
+from cases.models import INTAKE_FIELDS, CaseDocument, DemandCase, NeedsAnalysis, taipei_today
 from cases.rules import is_case_applicant
 from platform_site.activity import field_changes, log_event, snapshot
 from platform_site.enums import ActivityAction, Role
@@ -43,21 +43,7 @@ SIMPLE_TRANSITIONS = frozenset(
     }
 )
 #: Fields of the applicant's intake form / API (what create_case and update_case accept).
-CASE_FIELDS = (
-    "title",
-    "company_profile",
-    "employee_count",
-    "industry",
-    "application_field",
-    "problem_statement",
-    "smart_system_need",
-    "customisations",
-    "supply_chain_consulted",
-    "supply_chain_outcome",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
+CASE_FIELDS = INTAKE_FIELDS
 #: The 資格審 checklist saved with a qualification decision (``customisation_needed`` only when it is asked:
 #: :meth:`cases.models.DemandCase.customisation_is_asked`).
 CHECKLIST_FIELDS = ("eligible_applicant_type", "eligible_need", "existing_supply_chain_can_serve")
