@@ -136,7 +136,11 @@ class DemandCase(QualificationChecklistMixin, StateMachineMixin, TenantOwnedMode
         ]
         # Tenant first, then the list's ORDER BY (cases.queries), so a page is an index range, not a sort:
         indexes = [
-            models.Index(fields=["tenant", "-created_at", "-id"], name="case_list_idx"),  # office staff
+            models.Index(  # office staff's default list: every state but withdrawn (index-only count and pages)
+                fields=["tenant", "-created_at", "-id"],
+                name="case_active_list_idx",
+                condition=~models.Q(state="withdrawn"),
+            ),
             models.Index(
                 fields=["tenant", "applicant_org", "-created_at", "-id"], name="case_org_list_idx"
             ),  # applicant

@@ -37,7 +37,7 @@ def _applicant_cases(user: Any, tenant: Any) -> Q:
     return Q(applicant_org_id__in=sorted(organizations_in(user, tenant, Role.APPLICANT)))
 
 
-#: The list page's sort order; ``case_list_idx`` (tenant, -created_at, -id) serves it.
+#: The list page's sort order; ``case_active_list_idx`` (tenant, -created_at, -id; withdrawn left out, as the default list) serves it.
 LIST_ORDER = ("-created_at", "-pk")
 #: Columns the case list shows (cases/case_list.html and the cells of cases/templatetags/case_cells.py); the
 #: organisation's name comes from :func:`_with_org_names`.
@@ -83,7 +83,7 @@ def _with_org_names(qs: QuerySet[DemandCase]) -> QuerySet[DemandCase]:
     Why not ``select_related``: with row-level security on both tables PostgreSQL infers
     ``organization.tenant_id = case.tenant_id = <tenant>`` and multiplies the two selectivities, estimates
     1/20 of the tenant's cases, and sorts the whole tenant (top-N heapsort of 5,000 rows, 10-20 ms) instead
-    of reading the first 20 entries of ``case_list_idx`` (0.1 ms). EXPLAIN ANALYZE: benchmarks/portal_pages.py.
+    of reading the first 20 entries of ``case_active_list_idx`` (0.1 ms). EXPLAIN ANALYZE: benchmarks/portal_pages.py.
     """
     return qs.select_related(None).prefetch_related(
         Prefetch("applicant_org", queryset=Organization.objects.only("id", "name"))
