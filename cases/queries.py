@@ -37,7 +37,8 @@ def _applicant_cases(user: Any, tenant: Any) -> Q:
     return Q(applicant_org_id__in=sorted(organizations_in(user, tenant, Role.APPLICANT)))
 
 
-#: The list page's sort order; ``case_active_list_idx`` (tenant, -created_at, -id; withdrawn left out, as the default list) serves it.
+#: The list page's sort order; ``case_active_list_idx`` (tenant, -created_at, -id; without withdrawn cases,
+#: as the default list) serves it.
 LIST_ORDER = ("-created_at", "-pk")
 #: Columns the case list shows (cases/case_list.html and the cells of cases/templatetags/case_cells.py); the
 #: organisation's name comes from :func:`_with_org_names`.
