@@ -50,8 +50,14 @@ class Tenant(models.Model):
 
     @property
     def config(self) -> TenantConfig:
-        """The tenant's typed settings with defaults applied: the one way to read a tenant setting."""
-        return TenantConfig.from_settings(self.settings, slug=self.slug)
+        """The tenant's typed settings with defaults applied: the one way to read a tenant setting.
+
+        Parsed once per instance and stored settings (a changed ``settings`` dict is parsed again)."""
+        key = (self.slug, repr(self.settings))
+        cached = self.__dict__.get("_config")
+        if cached is None or cached[0] != key:
+            cached = self.__dict__["_config"] = (key, TenantConfig.from_settings(self.settings, slug=self.slug))
+        return cached[1]
 
 
 class Organization(TenantOwnedModel):
