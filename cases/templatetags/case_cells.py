@@ -75,7 +75,9 @@ def _running_clock(left: int, due_date: Any, language: str | None) -> SafeString
     else:
         text = ngettext("%(n)s working day left", "%(n)s working days left", left) % {"n": left}
     css = "due-overdue" if left < 0 else "due-today" if left == 0 else ""
-    return format_html('<span class="{}" data-days-left="{}">{} ({})</span>', css, left, due_date.isoformat(), text)
+    # The brackets belong to the language (zh-Hant: full-width （）).
+    shown = gettext("%(date)s (%(left)s)") % {"date": due_date.isoformat(), "left": text}
+    return format_html('<span class="{}" data-days-left="{}">{}</span>', css, left, shown)
 
 
 @lru_cache(maxsize=64)
