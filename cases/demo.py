@@ -211,24 +211,27 @@ def _seed_case(
     target: str,
 ) -> DemandCase:
     org, applicant = site.orgs[org_key], site.applicants[org_key]
-    case = DemandCase.objects.create(
-        tenant=site.tenant,
-        applicant_org=org,
-        created_by=applicant,
-        title=title,
-        industry=industry,
-        application_field=field,
-        problem_statement=problem,
-        smart_system_need=need,
-        customisations=[str(c) for c in customisations],
-        company_profile=f"{org.name}，員工約 60 人。",
-        employee_count=60,
-        supply_chain_consulted=True,
-        supply_chain_outcome=SUPPLY_CHAIN_OUTCOMES.get(target, "洽詢既有設備商，無法提供整合方案。"),
-        contact_name=applicant.first_name,
-        contact_email=applicant.email,
-        contact_phone="07-5550100",
+    case = services.create_case(  # through the service, as a user would: logged "created"
+        applicant,
+        site.tenant,
+        {
+            "title": title,
+            "industry": industry,
+            "application_field": field,
+            "problem_statement": problem,
+            "smart_system_need": need,
+            "customisations": [str(c) for c in customisations],
+            "company_profile": f"{org.name}，員工約 60 人。",
+            "employee_count": 60,
+            "supply_chain_consulted": True,
+            "supply_chain_outcome": SUPPLY_CHAIN_OUTCOMES.get(target, "洽詢既有設備商，無法提供整合方案。"),
+            "contact_name": applicant.first_name,
+            "contact_email": applicant.email,
+            "contact_phone": "07-5550100",
+        },
     )
+    if case.applicant_org_id != org.pk:
+        raise RuntimeError(f"demo applicant {applicant} must represent {org} only")
     for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION):
         upload = SimpleUploadedFile(f"{kind}.pdf", demo_pdf(f"{title} {kind}"), content_type="application/pdf")
         services.add_document(case, applicant, kind, upload)
