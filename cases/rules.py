@@ -42,6 +42,7 @@ rules.add_perm("cases.view_case_list", is_member)  # the list itself is filtered
 rules.add_perm("cases.view_case", can_view_case)
 rules.add_perm("cases.edit_case", can_edit_case)
 rules.add_perm("cases.view_queue", is_office_staff)
+rules.add_perm("cases.view_needs_analysis", is_office_staff)
 rules.add_perm("cases.record_needs_analysis", can_record_needs_analysis)
 rules.add_perm("cases.decide_qualification", is_office_reviewer)
 # Home panels (cases.apps.CasesConfig.home_panels), checked with the tenant.

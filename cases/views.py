@@ -24,9 +24,9 @@ from cases.forms import (
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis
 from cases.rules import is_case_applicant
 from platform_site.activity import history
-from platform_site.enums import OFFICE_ROLES, Role
+from platform_site.enums import Role
 from platform_site.pagination import paginate
-from platform_site.rules import can, primary_organisation, roles_in
+from platform_site.rules import can, primary_organisation
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused, state_refusal
 from platform_site.views import tenant_member_required
@@ -146,7 +146,7 @@ def _detail_context(
         "actions": actions,
         "can_edit": can(user, "cases.edit_case", case),
         "can_analyse": can(user, "cases.record_needs_analysis", case),
-        "is_office": bool(roles_in(user, request.tenant) & OFFICE_ROLES),
+        "can_view_analysis": can(user, "cases.view_needs_analysis", case),
         "analysis": analysis,
         "upload_form": DocumentUploadForm(),
         "decision_form": QualificationDecisionForm(case=case) if can_decide else None,
