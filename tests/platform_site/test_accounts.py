@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from platform_site.consent import CONSENT_VERSION
+from platform_site.enums import Role
 from platform_site.models import ConsentRecord, Membership, Profile
 from tests.factories import UserFactory
 from tests.platform_site.test_views import FORM
@@ -176,3 +177,20 @@ def test_the_user_menu_links_profile_and_members_for_applicants_only(client, wor
     client.force_login(world.reviewer)
     page = client.get("/t/tsmp/cases/").content.decode()
     assert 'id="profile-link"' in page and 'id="members-link"' not in page
+
+
+@pytest.mark.parametrize("n_memberships", [1, 5])
+def test_the_profile_and_the_after_login_page_take_a_bounded_number_of_queries(
+    client, world, n_memberships, django_assert_max_num_queries
+):
+    """The same bound with one or five memberships (no query per tenant or role)."""
+    from tests.factories import MembershipFactory, TenantFactory
+
+    user = world.applicant
+    for i in range(n_memberships - 1):
+        MembershipFactory(user=user, tenant=TenantFactory(slug=f"office-{i}"), role=Role.CTO)
+    client.force_login(user)
+    with django_assert_max_num_queries(5):
+        assert client.get("/accounts/profile/").status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get("/start/").status_code == 302

@@ -284,3 +284,16 @@ def test_no_email_for_a_revoked_invitation_or_another_entry(world, org_admin, ma
     assert tasks.send_invitation_email(tenant_id=world.a.pk, log_id=revoked.pk) is False
     assert tasks.send_invitation_email(tenant_id=world.a.pk, log_id=999999) is False
     assert mailoutbox == []
+
+
+def test_the_join_page_takes_a_bounded_number_of_queries(client, world, org_admin, django_assert_max_num_queries):
+    """Opening an emailed link (signed out, and signed in as someone else) reads a fixed number of rows
+    (+2 ``set_config`` of the tenant scope on PostgreSQL)."""
+    with tenant_scope(world.a):
+        invitation = invitations.invite(org_admin, world.a, "new.colleague@metal.example.tw")
+        path = "/" + invitations.invitation_url(invitation).split("/", 3)[3]
+    with django_assert_max_num_queries(5):
+        assert client.get(path).status_code == 200
+    client.force_login(world.other_applicant)
+    with django_assert_max_num_queries(9):
+        assert client.get(path).status_code in (200, 403, 409)
