@@ -15,18 +15,15 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from cases import models as case_models
 from cases.enums import QUALIFICATION_CLOCK_STATES, QUEUE_STATES, CaseState
 from cases.models import CaseDocument, DemandCase, NeedsAnalysis
 from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.models import ActivityLog, Organization
-from platform_site.rules import can, organizations_in
-from platform_site.tenancy import get_for_tenant_or_404
-from platform_site.visibility import FUTURE_ROLES, Visibility, every_row
+from platform_site.rules import organizations_in
+from platform_site.visibility import FUTURE_ROLES, Visibility, every_row, get_visible_or_404
 
 case_visibility = Visibility("cases.DemandCase", rules={role: every_row for role in OFFICE_ROLES}, pending=FUTURE_ROLES)
 
@@ -105,13 +102,7 @@ def get_case_for_user(
     qs = visible_cases(user, tenant)
     if with_analysis:
         qs = qs.select_related("needs_analysis__analysed_by")
-    case = get_for_tenant_or_404(qs, pk=pk)
-    case.tenant = tenant  # the scope's tenant (the manager filtered on it): the rules need no query for it
-    if not can(user, "cases.view_case", case):
-        raise Http404
-    if perm != "cases.view_case" and not can(user, perm, case):
-        raise PermissionDenied
-    return case
+    return get_visible_or_404(qs, user, tenant, pk, view_perm="cases.view_case", perm=perm)
 
 
 def needs_analysis_of(case: DemandCase) -> NeedsAnalysis | None:

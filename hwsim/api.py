@@ -29,6 +29,7 @@ from platform_site.pagination import NewestFirstCursorPagination
 from platform_site.rules import can
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused
+from platform_site.visibility import get_visible_or_404
 
 CONFLICT = OpenApiResponse(description="The job's state forbids this (body: detail, code).")
 ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -82,10 +83,10 @@ class VerificationRequestViewSet(
         return visible.prefetch_related(Prefetch("platform_links", queryset=links))
 
     def get_object(self) -> VerificationRequest:
-        vr = get_for_tenant_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if not can(self.request.user, "hwsim.view_request", vr):
-            raise NotFound
-        return vr
+        visible = self.get_queryset()  # with the platforms prefetched for the serializer
+        return get_visible_or_404(
+            visible, self.request.user, self.request.tenant, self.kwargs["pk"], view_perm="hwsim.view_request"
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create the request and queue its first simulation job."""

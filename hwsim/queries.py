@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 
 from hwsim.enums import JobState
 from hwsim.models import PlatformPreset, VerificationJob, VerificationRequest
 from platform_site.enums import OFFICE_ROLES, Role
-from platform_site.rules import can, organizations_in
-from platform_site.tenancy import get_for_tenant_or_404
-from platform_site.visibility import FUTURE_ROLES, Visibility, every_row
+from platform_site.rules import organizations_in
+from platform_site.visibility import FUTURE_ROLES, Visibility, every_row, get_visible_or_404
 
 request_visibility = Visibility(
     "hwsim.VerificationRequest", rules={role: every_row for role in OFFICE_ROLES}, pending=FUTURE_ROLES
@@ -85,13 +82,9 @@ def my_requests(user: Any, tenant: Any) -> dict[str, Any]:
 def get_request_for_user(user: Any, tenant: Any, pk: Any, perm: str = "hwsim.view_request") -> VerificationRequest:
     """The request ``pk`` of ``tenant``: Http404 if ``user`` may not see it (or ``pk`` is malformed),
     PermissionDenied (403) if they may see it but not ``perm``."""
-    vr = get_for_tenant_or_404(visible_requests(user, tenant), pk=pk)
-    vr.tenant = tenant  # the scope's tenant (the manager filtered on it): the rules need no query for it
-    if not can(user, "hwsim.view_request", vr):
-        raise Http404
-    if perm != "hwsim.view_request" and not can(user, perm, vr):
-        raise PermissionDenied
-    return vr
+    return get_visible_or_404(
+        visible_requests(user, tenant), user, tenant, pk, view_perm="hwsim.view_request", perm=perm
+    )
 
 
 def latest_job(vr: VerificationRequest) -> VerificationJob | None:

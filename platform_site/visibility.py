@@ -21,12 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from platform_site.enums import Role
-from platform_site.rules import roles_in
-from platform_site.tenancy import require_tenant
+from platform_site.rules import can, roles_in
+from platform_site.tenancy import get_for_tenant_or_404, require_tenant
 
 #: ``(user, tenant) -> Q | bool``: the rows one role may list (True: all of the tenant's, False: none).
 RowRule = Callable[[Any, Any], "Q | bool"]
@@ -98,3 +99,19 @@ class Visibility:
 
 #: The roles the next apps (review, suppliers, service delivery, billing) give a rule to.
 FUTURE_ROLES = (Role.EXPERT, Role.SUPPLIER, Role.CASE_MANAGER, Role.FINANCE)
+
+
+def get_visible_or_404(queryset: QuerySet, user: Any, tenant: Any, pk: Any, *, view_perm: str, perm: str = "") -> Any:
+    """The row ``pk`` of ``queryset`` (the user's visible rows of ``tenant``) for a detail page or endpoint.
+
+    Raises Http404 when it is not visible, the pk is malformed, or ``view_perm`` (a rules permission) denies it;
+    PermissionDenied (403) when it is visible but ``perm`` (if given) denies the action. The row's ``tenant``
+    is set to ``tenant`` (the manager filtered on it), so the rules need no query for it.
+    """
+    obj = get_for_tenant_or_404(queryset, pk=pk)
+    obj.tenant = tenant
+    if not can(user, view_perm, obj):
+        raise Http404
+    if perm and perm != view_perm and not can(user, perm, obj):
+        raise PermissionDenied
+    return obj
