@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "axes",
     "platform_site",
     "cases",
+    "review",
     "hwsim",
 ]
 

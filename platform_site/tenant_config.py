@@ -76,6 +76,10 @@ class TenantConfig:
       ``settings.UPLOAD_MAX_BYTES`` (a tenant may lower it, not raise it: the reverse proxy caps bodies).
     - ``report_prefix``: prefix of verification report numbers ``<PREFIX>-<year>-<nnnn>``.
     - ``invitation_valid_days``: calendar days a colleague's invitation link stays valid (1-30, default 7).
+    - ``review_*``: the review committee's panel sizes (seed 000: 初審 3-5, 複審 5-7 experts), the months within
+      which 複審 follows 初審 (1), score visibility (``independent`` / ``open``), the dispersion flag's
+      threshold (% of a criterion's scale), the conflict check's look-back (3 years), whether the applicant
+      sees the panel's names, and reminder lead times (days).
     """
 
     case_prefix: str | None = prefix_setting(None, _("Prefix of case references."))
@@ -88,6 +92,45 @@ class TenantConfig:
     report_prefix: str = prefix_setting("VR", _("Prefix of verification report numbers."))
     invitation_valid_days: int = setting(
         7, min_value=1, max_value=30, help_text=_("Days an invitation link of an organisation stays valid.")
+    )
+    # Review committee (seed 000_9617a3b789ca4d20.txt: 初審 專家3~5人, 複審 5~7人, 初審結束後一個月內完成).
+    review_preliminary_panel_min: int = setting(
+        3, min_value=1, max_value=15, help_text=_("Fewest experts in a preliminary review.")
+    )
+    review_preliminary_panel_max: int = setting(
+        5, min_value=1, max_value=15, help_text=_("Most experts in a preliminary review.")
+    )
+    review_final_panel_min: int = setting(
+        5, min_value=1, max_value=15, help_text=_("Fewest experts in a final review.")
+    )
+    review_final_panel_max: int = setting(7, min_value=1, max_value=15, help_text=_("Most experts in a final review."))
+    review_final_within_months: int = setting(
+        1,
+        min_value=1,
+        max_value=12,
+        help_text=_("Months after the preliminary review within which the final review is held."),
+    )
+    review_score_visibility: str = setting(
+        "independent",
+        pattern=r"independent|open",
+        pattern_message=_("Use “independent” or “open”."),
+        help_text=_("independent: an expert sees the others' scores only after submitting their own."),
+    )
+    review_dispersion_percent: int = setting(
+        50,
+        min_value=1,
+        max_value=100,
+        help_text=_("Flag a criterion when the scores spread over more than this % of its scale."),
+    )
+    review_conflict_lookback_years: int = setting(
+        3, min_value=0, max_value=10, help_text=_("Years of past affiliations the automatic conflict check reads.")
+    )
+    review_show_expert_names: bool = setting(False, help_text=_("Show the panel's names to the applicant."))
+    review_score_reminder_days: int = setting(
+        2, min_value=0, max_value=14, help_text=_("Days before a meeting to remind experts who have not scored.")
+    )
+    review_final_due_warning_days: int = setting(
+        7, min_value=0, max_value=31, help_text=_("Days before the final-review due date to remind the CTO.")
     )
 
     @classmethod
