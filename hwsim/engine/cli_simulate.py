@@ -30,7 +30,8 @@ the header unless ``--gemm`` is given.
 fraction MACs / (cycles × PEs), ``latency_s`` seconds, ``energy_j`` joules, byte counts in bytes; ``layers``
 in ``total`` is the number of layers. Without ``--json`` a readable table is printed.
 
-Exit codes: 0 success; 2 bad input (unreadable/malformed topology or configuration, bad flag) with a one-line
+Exit codes: 0 success; 2 bad input (unreadable/malformed topology or configuration, bad flag, a layer of zero
+cycles such as a 1×1×1 conv on a 1×1 os array) with a one-line
 message on stderr naming the file, line and column where applicable (no traceback).
 """
 
@@ -95,6 +96,14 @@ def run(args: argparse.Namespace) -> int:
     except (TopologyError, ConfigError) as exc:
         return _fail(str(exc))
     result = simulate_network(platform, layers, batch=args.batch)
+    zero = next((r for r in result.layers if r.cycles == 0), None)
+    if zero is not None:
+        cfg = platform.chiplet
+        return _fail(
+            f"layer {zero.name!r} takes 0 cycles on a {cfg.rows}x{cfg.cols} {cfg.dataflow} array (SCALE-Sim's "
+            "closed form gives 0 Total Cycles), so its utilisation and throughput are undefined; "
+            "use a larger layer or array"
+        )
     if args.json:
         doc = {
             "hwsim_version": SIMULATOR_VERSION,
