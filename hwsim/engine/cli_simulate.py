@@ -13,7 +13,7 @@ the header unless ``--gemm`` is given.
 ``--json`` output contract (one JSON object on stdout, stable keys)::
 
     {
-      "hwsim_version": "0.1.0",
+      "hwsim_version": "0.2.0",
       "topology": "path/as/given.csv",
       "batch": 1,
       "config": {rows, cols, dataflow, ifmap_sram_kib, filter_sram_kib, ofmap_sram_kib, word_size_bytes,

@@ -80,6 +80,7 @@ import math
 from dataclasses import dataclass
 
 from hwsim.engine.config import AcceleratorConfig
+from hwsim.engine import user_mode
 from hwsim.engine.ifmap_stream import MAX_EXACT_ENTRIES, exact_ifmap_reads, stream_entries
 from hwsim.engine.systolic import ComputeResult, simulate_compute
 from hwsim.engine.topology import ConvLayer, GemmLayer
@@ -266,6 +267,12 @@ def memory_cycles(
         ifmap_passes, filt_passes = fc, 1
     else:
         ifmap_passes, filt_passes = 1, fc
+    i_rd, f_rd = sram_accesses(compute, df)[:2]
+    if i_rd + f_rd <= user_mode.MAX_SRAM_READS:
+        ifmap = (config.ifmap_sram_kib * 1024 // word, _words_per_cycle(config.ifmap_channel_gbps, config))
+        filt = (config.filter_sram_kib * 1024 // word, _words_per_cycle(config.filter_channel_gbps, config))
+        memory, stall = user_mode.stall_cycles(layer, df, config.rows, config.cols, ifmap, filt, batch)
+        return memory, compute.cycles + stall
     worst = 0
     for entries, passes, kib, gbps in (
         (ifmap_entries, ifmap_passes, config.ifmap_sram_kib, config.ifmap_channel_gbps),

@@ -132,17 +132,33 @@ def test_user_mode_stalls():
     layer = GemmLayer("g", 64, 64, 64)
     calc = AcceleratorConfig(rows=8, cols=8, dataflow="os", ifmap_sram_kib=1, filter_sram_kib=1, ofmap_sram_kib=1)
     compute = simulate_compute(layer, calc)
-    assert stall_cycles(layer, calc, compute) == (0, 0)
+    assert stall_cycles(layer, calc, compute) == (0, 0)  # CALC mode: no stalls
+    # a 4-words/cycle ifmap channel: every prefetch of the 1 KiB buffer's other half takes 512 / 4 + 1 cycles
+    slow = calc.with_overrides(bandwidth_gbps=64.0, ifmap_bandwidth_gbps=4.0, filter_bandwidth_gbps=64.0)
+    memory, stall = stall_cycles(layer, slow, compute)
+    assert memory % 129 == 0 and memory > compute.cycles and stall >= memory - compute.cycles
+    assert stall_cycles(layer, calc.with_overrides(bandwidth_gbps=1e6), compute)[1] == 0
+    roomy = AcceleratorConfig(rows=8, cols=8, dataflow="os", bandwidth_gbps=1.0)  # 64 KiB: nothing to prefetch
+    assert stall_cycles(layer, roomy, simulate_compute(layer, roomy)) == (0, 0)
+
+
+def test_user_mode_closed_form_beyond_the_replay_bound():
     # 4096 A entries in sets of 11 = 373 sets, window 47, step 47 sets; 8 column folds: ceil((8 x 373 - 47) / 47)
     # = 63 prefetches of ceil(512 / 4) = 128 lines + 1 cycle on a 4-words/cycle ifmap channel
     assert prefetch_count(4096, 8, 1) == 63
-    slow = calc.with_overrides(bandwidth_gbps=64.0, ifmap_bandwidth_gbps=4.0, filter_bandwidth_gbps=64.0)
-    memory, stall = stall_cycles(layer, slow, compute)
-    assert memory == 63 * 129 and stall == 63 * 129 + compute.cycles // 64 - compute.cycles > 0
-    fast = calc.with_overrides(bandwidth_gbps=1e6)
-    assert stall_cycles(layer, fast, compute)[1] == 0
-    roomy = AcceleratorConfig(rows=8, cols=8, dataflow="os", bandwidth_gbps=1.0)  # 64 KiB: nothing to prefetch
-    assert stall_cycles(layer, roomy, simulate_compute(layer, roomy)) == (0, 0)
+    big = GemmLayer("big", 512, 512, 512)  # 2 x 512^3 / 8 SRAM reads: far beyond user_mode.MAX_SRAM_READS
+    config = AcceleratorConfig(
+        rows=8, cols=8, dataflow="os", ifmap_sram_kib=1, filter_sram_kib=1, ofmap_sram_kib=1, bandwidth_gbps=4.0
+    )
+    compute = simulate_compute(big, config)
+    memory, stall = stall_cycles(big, config, compute)
+    n_i, n_f = prefetch_count(512 * 512, 64, 1), prefetch_count(512 * 512, 64 * 64, 1)
+    assert memory == max(n_i, n_f) * 129
+    assert (
+        stall
+        == max(compute.cycles, n_i * 129 + compute.cycles // (n_i + 1), n_f * 129 + compute.cycles // (n_f + 1))
+        - compute.cycles
+    )
 
 
 def test_simulate_memory_totals_latency_energy():

@@ -91,14 +91,12 @@ def test_user_mode_cycles_when_operands_fit_the_first_fill(case):
     assert result.cycles == case["total_cycles"] and result.stall_cycles == case["stall_cycles"] == 0
 
 
-def test_user_mode_cycles_with_1_kib_srams():
-    # Measured, not yet the goal: the closed-form prefetch model is within 5 % of SCALE-Sim's USER-mode
-    # "Total Cycles" on 117 of the 198 1 KiB cases (see hwsim/engine/memory.py on the wrap-around refetches it
-    # does not copy); this guards that figure against regressions.
-    small = [c for c in USER if c["sram_kib"] == 1]
-    within = 0
-    for case in small:
-        cycles = simulate_memory(layer_of(case), config_of(case)).cycles
-        assert cycles >= case["total_cycles"] - case["stall_cycles"]
-        within += abs(cycles - case["total_cycles"]) <= 0.05 * case["total_cycles"]
-    assert len(small) == 198 and within >= 117
+@pytest.mark.parametrize("case", [c for c in USER if c["sram_kib"] == 1], ids=case_id)
+def test_user_mode_cycles_with_1_kib_srams(case):
+    # SCALE-Sim's USER-mode "Total Cycles" incl. stalls, replayed (hwsim.engine.user_mode); ws layers on arrays
+    # wider than the 8-words/cycle ofmap channel also stall on ofmap drains, which hwsim does not model: they
+    # are within 32 % (listed in hwsim/engine/memory.py), every other case within 5 %
+    config = config_of(case)
+    cycles = simulate_memory(layer_of(case), config).cycles
+    tolerance = 0.32 if case["dataflow"] == "ws" and config.cols > BW["ofmap"] else 0.05
+    assert abs(cycles - case["total_cycles"]) <= tolerance * case["total_cycles"]
