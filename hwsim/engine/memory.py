@@ -79,8 +79,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from hwsim.engine.config import AcceleratorConfig
 from hwsim.engine import user_mode
+from hwsim.engine.config import AcceleratorConfig
 from hwsim.engine.ifmap_stream import MAX_EXACT_ENTRIES, exact_ifmap_reads, stream_entries
 from hwsim.engine.systolic import ComputeResult, simulate_compute
 from hwsim.engine.topology import ConvLayer, GemmLayer
