@@ -44,28 +44,27 @@ use. hwsim applies that rule to whole sweeps (:func:`cyclic_misses`) instead of 
 DRAM ofmap writes are SCALE-Sim's (``write_buffer``): every SRAM ofmap write goes out — os Sr·Sc (each output
 once), ws/is T·Sc·fr (every row fold writes its partial sums). SCALE-Sim counts no read-back of those partial
 sums, and neither does hwsim (``dram_ofmap_read_bytes`` = 0). Its write buffer also counts the -1 padding of a
-partly filled line it flushes early (up to one line, ``bw`` words, per 512-element drain at 1 KiB: +2.5 % on
-one suite layer); hwsim does not copy that padding.
+partly filled line it flushes early (up to ``bw - 1`` words per drain; without it hwsim was 2.5 % low on one
+suite layer); hwsim adds the mean, ``(bw - 1) / 2`` per drain (:func:`ofmap_padding`): within 1.4 % on every
+suite case.
 
 Bandwidth stalls (SCALE-Sim USER mode, ``read_buffer.read_buffer`` + ``double_buffered_scratchpad``). Each of
 ifmap, filter and ofmap has its own DRAM channel: ``ifmap_bandwidth_gbps``, ``filter_bandwidth_gbps`` (both
 default to ``bandwidth_gbps``) and ``bandwidth_gbps`` (ofmap) — SCALE-Sim's ``IfmapSRAMBankBandwidth``,
-``FilterSRAMBankBandwidth`` and ``Bandwidth`` in words/cycle. A USER-mode read buffer holds a window of its
-operand's prefetch order (the operand matrix in fold order, in sets of ``ceil(E/100)`` entries); the initial
-fill is before cycle 0, and each time the array needs an entry past the window the window moves on by
-``ceil(E/2)`` entries, a prefetch of ``P = ceil(E/2 / bw)`` request lines that completes ``P + 1`` cycles after
-the previous one. hwsim counts those prefetches per operand (:func:`prefetch_count`: passes over the operand
-matrix × entries ÷ window) and takes the layer's cycles as the slowest of the compute (``C``) and each
-channel's back-to-back prefetch time (``n·(P+1)``), plus the compute of the last window:
-``cycles = max(C, max_op n_op·(P_op+1) + C / (n_op + 1))``. When everything fits the first fill (64 KiB in the
-suite) this equals SCALE-Sim: no stalls. With 1 KiB SRAMs it is within 5 % of SCALE-Sim's "Total Cycles" on
-117 of the suite's 198 cases only. SCALE-Sim quirks hwsim does not copy, with the figure: (a) its window only
-moves forward around a ring, so a fold whose first request lies behind the window (an is ifmap block is read
-last row first, ``np.flip``) makes it prefetch the whole ring again — GEMM g16 (57, 5, 80) on 8×8 is at 1 KiB:
-414 ifmap prefetches where 8 cover the matrix once, 53,755 cycles against 2,159 of compute (hwsim: 2,159);
-(b) ``read_buffer.service_reads`` adds every positive stall twice (``offset += potential_stall_cycles`` then
-again ``if potential_stall_cycles > 0``) and a negative one once. Ofmap drains are assumed hidden (SCALE-Sim's
-write buffer stalls only when a drain is still running when the other half fills).
+``FilterSRAMBankBandwidth`` and ``Bandwidth`` in words/cycle. SCALE-Sim's USER mode moves a window over each read
+buffer's
+prefetch order, chains one DRAM prefetch of ``ceil(E/2 / bw) + 1`` cycles per move and stalls the array when a
+request waits for one; hwsim replays that line by line (:mod:`hwsim.engine.user_mode`, with SCALE-Sim's quirks:
+the ring-wrapping window — GEMM g16 (57, 5, 80) on 8×8 is at 1 KiB makes 414 ifmap prefetches where 8 would
+cover the matrix once, 53,755 cycles against 2,159 of compute — and every positive stall counted twice,
+``read_buffer.service_reads``), together with the ofmap write buffer's drains. Result on the suite: total cycles
+within 0.8 % of SCALE-Sim's on all 198 1 KiB cases and equal on all 198 64 KiB ones. Beyond
+``user_mode.MAX_SRAM_READS`` (500,000 ifmap + filter SRAM reads, e.g. a whole ResNet-50 layer) hwsim falls back
+to a closed form: it counts the window moves per operand (:func:`prefetch_count`: passes over the operand
+matrix × entries ÷ window) and takes the slowest of the compute (``C``) and each channel's back-to-back
+prefetch time (``n·(P+1)``) plus the compute of the last window, ``max(C, max_op n_op·(P_op+1) + C/(n_op+1))``
+— it ignores the ring wraps and doubled stalls, and on the suite is within 5 % on only 117 of the 198 1 KiB
+cases (it under-estimates the rest).
 ``bandwidth_gbps=None`` (SCALE-Sim CALC mode): no stalls.
 
 Energy: ``macs × mac_energy_pj + sram_bytes × sram_energy_pj_per_byte + dram_bytes × dram_energy_pj_per_byte``
@@ -271,7 +270,8 @@ def memory_cycles(
     if i_rd + f_rd <= user_mode.MAX_SRAM_READS:
         ifmap = (config.ifmap_sram_kib * 1024 // word, _words_per_cycle(config.ifmap_channel_gbps, config))
         filt = (config.filter_sram_kib * 1024 // word, _words_per_cycle(config.filter_channel_gbps, config))
-        memory, stall = user_mode.stall_cycles(layer, df, config.rows, config.cols, ifmap, filt, batch)
+        ofmap = (config.ofmap_sram_kib * 1024 // word, _words_per_cycle(config.bandwidth_gbps, config))
+        memory, stall = user_mode.stall_cycles(layer, df, config.rows, config.cols, ifmap, filt, batch, ofmap)
         return memory, compute.cycles + stall
     worst = 0
     for entries, passes, kib, gbps in (
