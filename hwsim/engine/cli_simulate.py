@@ -63,6 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--link-bandwidth", type=float, default=64.0, help="D2D link GB/s per chiplet")
     parser.add_argument("--link-latency", type=float, default=10.0, help="D2D link latency in ns")
     parser.add_argument("--json", action="store_true", help="print the JSON contract instead of a table")
+    parser.add_argument(
+        "--exact",
+        action="store_true",
+        help="replay SCALE-Sim's buffers for layers up to the exact-mode bounds (slower; see hwsim.engine.memory)",
+    )
 
 
 def _fail(message: str) -> int:
@@ -95,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         layers = load_topology(args.topology, gemm=True if args.gemm else None)
     except (TopologyError, ConfigError) as exc:
         return _fail(str(exc))
-    result = simulate_network(platform, layers, batch=args.batch)
+    result = simulate_network(platform, layers, batch=args.batch, exact=args.exact)
     zero = next((r for r in result.layers if r.cycles == 0), None)
     if zero is not None:
         cfg = platform.chiplet

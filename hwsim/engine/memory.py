@@ -52,8 +52,7 @@ Bandwidth stalls (SCALE-Sim USER mode, ``read_buffer.read_buffer`` + ``double_bu
 ifmap, filter and ofmap has its own DRAM channel: ``ifmap_bandwidth_gbps``, ``filter_bandwidth_gbps`` (both
 default to ``bandwidth_gbps``) and ``bandwidth_gbps`` (ofmap) — SCALE-Sim's ``IfmapSRAMBankBandwidth``,
 ``FilterSRAMBankBandwidth`` and ``Bandwidth`` in words/cycle. SCALE-Sim's USER mode moves a window over each read
-buffer's
-prefetch order, chains one DRAM prefetch of ``ceil(E/2 / bw) + 1`` cycles per move and stalls the array when a
+buffer's prefetch order, chains one DRAM prefetch of ``ceil(E/2 / bw) + 1`` cycles per move and stalls the array when a
 request waits for one; hwsim replays that line by line (:mod:`hwsim.engine.user_mode`, with SCALE-Sim's quirks:
 the ring-wrapping window — GEMM g16 (57, 5, 80) on 8×8 is at 1 KiB makes 414 ifmap prefetches where 8 would
 cover the matrix once, 53,755 cycles against 2,159 of compute — and every positive stall counted twice,
@@ -76,7 +75,8 @@ utilisation 0 and latency 0 s; nothing divides by its cycles.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from hwsim.engine import user_mode
 from hwsim.engine.config import AcceleratorConfig
@@ -85,6 +85,9 @@ from hwsim.engine.systolic import ComputeResult, simulate_compute
 from hwsim.engine.topology import ConvLayer, GemmLayer
 
 PJ = 1e-12
+#: Replay bounds without ``exact=True``: ifmap-stream entries and ifmap + filter SRAM reads per layer.
+AUTO_EXACT_ENTRIES = 20_000
+AUTO_SRAM_READS = 20_000
 
 
 @dataclass(frozen=True)
@@ -174,16 +177,21 @@ def _blocks(w: int, n_full: int, w_last: int, passes: int, k: float) -> int:
 
 
 def dram_traffic(
-    layer: ConvLayer | GemmLayer, config: AcceleratorConfig, compute: ComputeResult, batch: int = 1
+    layer: ConvLayer | GemmLayer,
+    config: AcceleratorConfig,
+    compute: ComputeResult,
+    batch: int = 1,
+    exact: bool = False,
 ) -> tuple[int, int, int, int]:
-    """``(ifmap read, filter read, ofmap write, ofmap read)`` off-chip bytes (model in the module docstring)."""
+    """``(ifmap read, filter read, ofmap write, ofmap read)`` off-chip bytes (model in the module docstring);
+    ``exact`` raises the replay bound from ``AUTO_EXACT_ENTRIES`` to ``MAX_EXACT_ENTRIES``."""
     word = config.word_size_bytes
     df, fr, fc = config.dataflow, compute.row_folds, compute.col_folds
     k_i = epoch_elems(config.ifmap_sram_kib, word)
     k_f = epoch_elems(config.filter_sram_kib, word)
     touched = layer.ifmap_elems * batch
     filt = layer.filter_elems
-    if touched >= k_i and _replay(layer, df, config, batch):
+    if touched >= k_i and _replay(layer, df, config, batch, exact):
         ifmap = exact_ifmap_reads(layer, df, config.rows, config.cols, k_i, batch)
     elif df == "is":
         if touched < k_i:
@@ -217,12 +225,14 @@ def ofmap_padding(writes: int, config: AcceleratorConfig) -> int:
     return drains * (bw - 1) // 2
 
 
-def _replay(layer: ConvLayer | GemmLayer, dataflow: str, config: AcceleratorConfig, batch: int) -> bool:
+def _replay(layer: ConvLayer | GemmLayer, dataflow: str, config: AcceleratorConfig, batch: int, exact: bool) -> bool:
     """Whether the ifmap reads are replayed exactly (:mod:`hwsim.engine.ifmap_stream`): a convolution whose
-    windows overlap (stride < filter), with a demand stream of at most ``MAX_EXACT_ENTRIES`` entries."""
+    windows overlap (stride < filter), with a demand stream of at most ``MAX_EXACT_ENTRIES`` entries (``exact``)
+    or ``AUTO_EXACT_ENTRIES``."""
     if not isinstance(layer, ConvLayer) or layer.stride >= max(layer.filter_h, layer.filter_w):
         return False
-    return stream_entries(layer, dataflow, config.rows, config.cols, batch) <= MAX_EXACT_ENTRIES
+    bound = MAX_EXACT_ENTRIES if exact else AUTO_EXACT_ENTRIES
+    return stream_entries(layer, dataflow, config.rows, config.cols, batch) <= bound
 
 
 def _words_per_cycle(gbps: float | None, config: AcceleratorConfig) -> float | None:
@@ -245,7 +255,11 @@ def prefetch_count(entries: int, passes: int, sram_kib: int, word_size_bytes: in
 
 
 def memory_cycles(
-    layer: ConvLayer | GemmLayer, config: AcceleratorConfig, compute: ComputeResult, batch: int = 1
+    layer: ConvLayer | GemmLayer,
+    config: AcceleratorConfig,
+    compute: ComputeResult,
+    batch: int = 1,
+    exact: bool = False,
 ) -> tuple[int, int]:
     """``(slowest channel's prefetch cycles, total cycles incl. stalls)`` in SCALE-Sim's USER mode
     (module docstring); ``(0, compute cycles)`` when ``config.bandwidth_gbps`` is None (CALC mode)."""
@@ -267,7 +281,7 @@ def memory_cycles(
     else:
         ifmap_passes, filt_passes = 1, fc
     i_rd, f_rd = sram_accesses(compute, df)[:2]
-    if i_rd + f_rd <= user_mode.MAX_SRAM_READS:
+    if i_rd + f_rd <= (user_mode.MAX_SRAM_READS if exact else AUTO_SRAM_READS):
         ifmap = (config.ifmap_sram_kib * 1024 // word, _words_per_cycle(config.ifmap_channel_gbps, config))
         filt = (config.filter_sram_kib * 1024 // word, _words_per_cycle(config.filter_channel_gbps, config))
         ofmap = (config.ofmap_sram_kib * 1024 // word, _words_per_cycle(config.bandwidth_gbps, config))
@@ -291,29 +305,46 @@ def memory_cycles(
 
 
 def stall_cycles(
-    layer: ConvLayer | GemmLayer, config: AcceleratorConfig, compute: ComputeResult, batch: int = 1
+    layer: ConvLayer | GemmLayer,
+    config: AcceleratorConfig,
+    compute: ComputeResult,
+    batch: int = 1,
+    exact: bool = False,
 ) -> tuple[int, int]:
     """``(memory cycles, stall cycles)`` of :func:`memory_cycles`; ``(0, 0)`` when bandwidth is unlimited."""
-    memory, total = memory_cycles(layer, config, compute, batch)
+    memory, total = memory_cycles(layer, config, compute, batch, exact)
     return memory, total - compute.cycles
 
 
 def simulate_memory(
-    layer: ConvLayer | GemmLayer, config: AcceleratorConfig, batch: int = 1, compute: ComputeResult | None = None
+    layer: ConvLayer | GemmLayer,
+    config: AcceleratorConfig,
+    batch: int = 1,
+    compute: ComputeResult | None = None,
+    exact: bool = False,
 ) -> MemoryResult:
     """SRAM/DRAM traffic, stalls, latency and energy of ``layer`` × ``batch`` on ``config``.
 
-    ``compute`` may be passed to avoid recomputing :func:`~hwsim.engine.systolic.simulate_compute`.
-    Raises ValueError on batch < 1.
+    ``compute`` may be passed to avoid recomputing :func:`~hwsim.engine.systolic.simulate_compute`. Results are
+    cached per (layer shape, config, batch) — the layer's name plays no part — so the identical attention heads of
+    a transformer are simulated once. ``exact=True`` replays SCALE-Sim's buffers up to the ``MAX_*`` bounds
+    (what the SCALE-Sim suite checks; up to ~0.5 s for a layer near the bound); the default replays only up to
+    the ``AUTO_*`` bounds, so a whole network stays in milliseconds. Raises ValueError on batch < 1.
     """
-    if compute is None:
-        compute = simulate_compute(layer, config, batch)
+    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
+        raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    return _simulate_memory(replace(layer, name=""), config, batch, exact)
+
+
+@lru_cache(maxsize=4096)
+def _simulate_memory(layer: ConvLayer | GemmLayer, config: AcceleratorConfig, batch: int, exact: bool) -> MemoryResult:
+    compute = simulate_compute(layer, config, batch)
     word = config.word_size_bytes
     i_rd, f_rd, o_wr, o_rd = sram_accesses(compute, config.dataflow)
     sram_bytes = (i_rd + f_rd + o_wr + o_rd) * word
-    d_i, d_f, d_ow, d_or = dram_traffic(layer, config, compute, batch)
+    d_i, d_f, d_ow, d_or = dram_traffic(layer, config, compute, batch, exact)
     dram_bytes = d_i + d_f + d_ow + d_or
-    memory, stall = stall_cycles(layer, config, compute, batch)
+    memory, stall = stall_cycles(layer, config, compute, batch, exact)
     cycles = compute.cycles + stall
     mac_e = compute.macs * config.mac_energy_pj * PJ
     sram_e = sram_bytes * config.sram_energy_pj_per_byte * PJ

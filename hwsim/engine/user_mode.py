@@ -35,15 +35,19 @@ from hwsim.engine.topology import ConvLayer, GemmLayer
 MAX_SRAM_READS = 500_000
 
 
-def _matrices(layer: ConvLayer | GemmLayer, batch: int) -> tuple[list[list[int]], list[list[int]]]:
-    """Ifmap operand matrix (pixels × window, ``-1`` past the ifmap) and filter matrix (window × filters)."""
-    if isinstance(layer, ConvLayer):
+def _matrices(
+    layer: ConvLayer | GemmLayer, batch: int, need_ifmap: bool = True, need_filter: bool = True
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Ifmap operand matrix (pixels × window, ``-1`` past the ifmap) and filter matrix (window × filters); an
+    operand not needed is ``[]``."""
+    ifmap: list[list[int]] = []
+    if need_ifmap and isinstance(layer, ConvLayer):
         ifmap = _address_table(layer, batch)
-    else:
+    elif need_ifmap:
         k = layer.k
-        ifmap = [[p * k + q for q in range(k)] for p in range(layer.m * batch)]
+        ifmap = [list(range(p * k, p * k + k)) for p in range(layer.m * batch)]
     nf = layer.num_filters
-    filt = [[q * nf + f for f in range(nf)] for q in range(layer.window_size)]
+    filt = [list(range(q * nf, q * nf + nf)) for q in range(layer.window_size)] if need_filter else []
     return ifmap, filt
 
 
@@ -124,21 +128,24 @@ class _Operand:
     def lines(self, key):
         if key not in self.cache:
             if self.where is None:
-                where: dict[int, list[int]] = {}
-                for pos, a in enumerate(self.order):
-                    sets = where.get(a)
-                    if sets is None:
-                        where[a] = [pos // self.e]
-                    elif sets[-1] != pos // self.e:
-                        sets.append(pos // self.e)
-                self.where = where
-                self.first = {a: sets[0] for a, sets in where.items()}
-            first = self.first
+                e, order = self.e, self.order
+                # first set of every address (the smallest position wins); other sets only for repeated addresses
+                first = {a: i // e for i, a in reversed(list(enumerate(order)))}
+                more: dict[int, list[int]] = {}
+                if len(first) < len(order):
+                    seen: dict[int, int] = {}
+                    for pos, a in enumerate(order):
+                        s = pos // e
+                        if a in seen and seen[a] != s:
+                            more.setdefault(a, [first[a]]).append(s)
+                        seen[a] = s
+                self.first, self.where = first, more
+            get = self.first.__getitem__
             lines = self.lines_of(key)
             spans = []
             for line in lines:
                 if line:
-                    firsts = [first[a] for a in line]
+                    firsts = list(map(get, line))
                     spans.append((min(firsts), max(firsts)))
                 else:
                     spans.append(None)
@@ -154,9 +161,11 @@ class _Operand:
         if (lo - self.start) % n + hi - lo < active:  # every entry's first set inside the window: all hits
             return 0
         offset = 1
-        where = self.where
+        first, more = self.first, self.where
         for a in line:
-            sets = where[a]
+            if (first[a] - self.start) % n < active:
+                continue
+            sets = more.get(a, (first[a],))
             guard = n + 1
             while guard:
                 start = self.start
@@ -252,10 +261,22 @@ def fits_window(entries: int, elems: int) -> bool:
     return entries // e + 1 <= math.ceil(math.ceil(elems / 2) / e)
 
 
+class _Idle:
+    """An operand whose whole prefetch matrix fits the first fill: it never prefetches, never stalls."""
+
+    prefetches = cost = 0
+
+    def inside(self, key) -> bool:
+        return True
+
+
 def _operands(layer, dataflow: str, rows: int, cols: int, ifmap_buf, filt_buf, batch: int):
-    """``(ifmap operand, filter operand, per_fold, folds, ifmap key(fc, fr), filter key(fc, fr))``."""
-    ifmap, filt = _matrices(layer, batch)
-    px, win, nf = len(ifmap), layer.window_size, layer.num_filters
+    """``(ifmap operand, filter operand, per_fold, folds, ifmap key(fc, fr), filter key(fc, fr))``; an operand
+    whose prefetch matrix fits the first fill is :class:`_Idle` (nothing built for it)."""
+    need_i = not fits_window(layer.ifmap_window_elems * batch, ifmap_buf[0])
+    need_f = not fits_window(layer.filter_elems, filt_buf[0])
+    ifmap, filt = _matrices(layer, batch, need_i, need_f)
+    px, win, nf = layer.ofmap_pixels * batch, layer.window_size, layer.num_filters
     if dataflow == "os":
         sr, sc, t = px, nf, win
     elif dataflow == "ws":
@@ -278,41 +299,41 @@ def _operands(layer, dataflow: str, rows: int, cols: int, ifmap_buf, filt_buf, b
         by.setdefault(key, []).append(row)
 
     if dataflow == "os":
-        for fr in range(fr_n):
+        diag_i, diag_f = True, True
+        lines_i, lines_f = (lambda k: _skew(by_i[k], per_fold, 0)), (lambda k: _skew(by_f[k], per_fold, 0))
+        key_i, key_f = (lambda fc, fr: fr), (lambda fc, fr: fc)
+        for fr in range(fr_n if need_i else 0):
             for q in range(t):
-                add(
-                    rows_i,
-                    keys_i,
-                    by_i,
-                    fr,
-                    [ifmap[p][q] if p < px else -1 for p in range(fr * rows, fr * rows + rows)],
-                )
-        for fc in range(fc_n):
+                row = [ifmap[p][q] if p < px else -1 for p in range(fr * rows, fr * rows + rows)]
+                add(rows_i, keys_i, by_i, fr, row)
+        for fc in range(fc_n if need_f else 0):
             for q in range(t):
                 add(rows_f, keys_f, by_f, fc, _pad(filt[q][fc * cols : fc * cols + cols], cols))
-        wi = _Operand(rows_i, keys_i, True, lambda k: _skew(by_i[k], per_fold, 0), *ifmap_buf)
-        wf = _Operand(rows_f, keys_f, True, lambda k: _skew(by_f[k], per_fold, 0), *filt_buf)
-        return wi, wf, per_fold, folds, (lambda fc, fr: fr), (lambda fc, fr: fc)
-    if dataflow == "ws":
-        for fr in range(fr_n):
+    elif dataflow == "ws":
+        diag_i, diag_f = True, False
+        lines_i, lines_f = (lambda k: _skew(by_i[k], per_fold, rows)), (lambda k: _flipped(by_f[k], rows, per_fold))
+        key_i, key_f = (lambda fc, fr: fr), (lambda fc, fr: (fc, fr))
+        for fr in range(fr_n if need_i else 0):
             for p in range(px):
                 add(rows_i, keys_i, by_i, fr, _pad(ifmap[p][fr * rows : fr * rows + rows], rows))
-        for fc in range(fc_n):
+        for fc in range(fc_n if need_f else 0):
             for q in range(win):
                 add(rows_f, keys_f, by_f, (fc, q // rows), _pad(filt[q][fc * cols : fc * cols + cols], cols))
-        wi = _Operand(rows_i, keys_i, True, lambda k: _skew(by_i[k], per_fold, rows), *ifmap_buf)
-        wf = _Operand(rows_f, keys_f, False, lambda k: _flipped(by_f[k], rows, per_fold), *filt_buf)
-        return wi, wf, per_fold, folds, (lambda fc, fr: fr), (lambda fc, fr: (fc, fr))
-    for fc in range(fc_n):
-        for q in range(win):
-            row = [ifmap[p][q] if p < px else -1 for p in range(fc * cols, fc * cols + cols)]
-            add(rows_i, keys_i, by_i, (fc, q // rows), row)
-    for fr in range(fr_n):
-        for f in range(nf):
-            add(rows_f, keys_f, by_f, fr, [filt[r][f] if r < win else -1 for r in range(fr * rows, fr * rows + rows)])
-    wi = _Operand(rows_i, keys_i, False, lambda k: _flipped(by_i[k], rows, per_fold), *ifmap_buf)
-    wf = _Operand(rows_f, keys_f, True, lambda k: _skew(by_f[k], per_fold, rows), *filt_buf)
-    return wi, wf, per_fold, folds, (lambda fc, fr: (fc, fr)), (lambda fc, fr: fr)
+    else:
+        diag_i, diag_f = False, True
+        lines_i, lines_f = (lambda k: _flipped(by_i[k], rows, per_fold)), (lambda k: _skew(by_f[k], per_fold, rows))
+        key_i, key_f = (lambda fc, fr: (fc, fr)), (lambda fc, fr: fr)
+        for fc in range(fc_n if need_i else 0):
+            for q in range(win):
+                row = [ifmap[p][q] if p < px else -1 for p in range(fc * cols, fc * cols + cols)]
+                add(rows_i, keys_i, by_i, (fc, q // rows), row)
+        for fr in range(fr_n if need_f else 0):
+            for f in range(nf):
+                row = [filt[r][f] if r < win else -1 for r in range(fr * rows, fr * rows + rows)]
+                add(rows_f, keys_f, by_f, fr, row)
+    wi = _Operand(rows_i, keys_i, diag_i, lines_i, *ifmap_buf) if need_i else _Idle()
+    wf = _Operand(rows_f, keys_f, diag_f, lines_f, *filt_buf) if need_f else _Idle()
+    return wi, wf, per_fold, folds, key_i, key_f
 
 
 def stall_cycles(
