@@ -5,7 +5,8 @@ Modules:
 - ``config``: accelerator configuration (SCALE-Sim ``.cfg`` and hwsim's own JSON).
 - ``systolic``: compute cycles of an R×C systolic array per dataflow (os/ws/is), SCALE-Sim v3.0.0 exact.
 - ``memory``: SRAM/off-chip traffic, bandwidth stalls, energy (checked per layer against real SCALE-Sim 3.0.0);
-  ``ifmap_stream``: its exact replay of overlapping-window ifmap streams.
+  ``ifmap_stream``: its exact replay of overlapping-window ifmap streams; ``user_mode``: its replay of SCALE-Sim's
+  USER-mode read/write buffers (bandwidth stalls).
 - ``platform``: multi-chiplet platforms joined by a die-to-die link.
 - ``workloads``: built-in networks (ResNet-50 v1.5, MobileNet v1, BERT-Large, …).
 - ``packaging``: Chiplet Actuary recurring/NRE cost and yield of OS / FO / SI packages (a package: ``params``,

@@ -34,8 +34,9 @@ use. hwsim applies that rule to whole sweeps (:func:`cyclic_misses`) instead of 
 * ifmap of a convolution whose windows overlap (stride < filter) and whose ifmap does not fit (U ≥ K): whether
   a re-read is fetched again depends on where the flushes fall, so the demand stream is replayed address by
   address in SCALE-Sim's order (:mod:`hwsim.engine.ifmap_stream`; equal to SCALE-Sim on every suite layer) when
-  one sweep has at most ``MAX_EXACT_ENTRIES`` (150,000) entries; larger layers keep the bounds above, which
-  under-count such layers (ws c05 of the suite: 1,960 against 13,116 without the replay).
+  one sweep has at most ``AUTO_EXACT_ENTRIES`` (20,000) entries, or ``MAX_EXACT_ENTRIES`` (150,000) with
+  ``exact=True``; larger layers keep the bounds above, which under-count such layers (ws c05 of the suite:
+  1,960 against 13,116 without the replay).
 * filter, os: column fold j's block (T × its columns) is swept fr times in a row: chained
   ``cyclic_misses(block, fr)`` per column fold — read once when a block fits in an epoch, fr times when not.
 * filter, ws: every fold loads its own disjoint block once: the filter once.
@@ -57,9 +58,10 @@ request waits for one; hwsim replays that line by line (:mod:`hwsim.engine.user_
 the ring-wrapping window — GEMM g16 (57, 5, 80) on 8×8 is at 1 KiB makes 414 ifmap prefetches where 8 would
 cover the matrix once, 53,755 cycles against 2,159 of compute — and every positive stall counted twice,
 ``read_buffer.service_reads``), together with the ofmap write buffer's drains. Result on the suite: total cycles
-within 0.8 % of SCALE-Sim's on all 198 1 KiB cases and equal on all 198 64 KiB ones. Beyond
-``user_mode.MAX_SRAM_READS`` (500,000 ifmap + filter SRAM reads, e.g. a whole ResNet-50 layer) hwsim falls back
-to a closed form: it counts the window moves per operand (:func:`prefetch_count`: passes over the operand
+within 0.8 % of SCALE-Sim's on all 198 1 KiB cases (``exact=True``) and equal on all 198 64 KiB ones. Beyond
+``AUTO_SRAM_READS`` (20,000 ifmap + filter SRAM reads; with ``exact=True`` ``user_mode.MAX_SRAM_READS``,
+500,000 — a ResNet-50 layer has millions) hwsim falls back to a closed form: it counts the window moves per
+operand (:func:`prefetch_count`: passes over the operand
 matrix × entries ÷ window) and takes the slowest of the compute (``C``) and each channel's back-to-back
 prefetch time (``n·(P+1)``) plus the compute of the last window, ``max(C, max_op n_op·(P_op+1) + C/(n_op+1))``
 — it ignores the ring wraps and doubled stalls, and on the suite is within 5 % on only 117 of the 198 1 KiB

@@ -128,6 +128,24 @@ def test_subprocess_error_has_no_traceback(tmp_path):
     assert f"{bad}: line 3, column 3 (N): '-1' is not a positive integer" in proc.stderr
 
 
+def test_exact_flag_replays_scalesim_buffers(tmp_path, capsys):
+    # a 64x64x64 GEMM on an 8x8 os array with 1 KiB SRAMs at 4 GB/s: 65,536 SRAM reads, beyond the default
+    # replay bound, so only --exact replays SCALE-Sim's USER-mode buffers (and finds more stall cycles)
+    topo = tmp_path / "g.csv"
+    topo.write_text("Layer, M, N, K,\ng, 64, 64, 64,\n")
+    cfg = tmp_path / "a.json"
+    cfg.write_text(
+        '{"rows": 8, "cols": 8, "dataflow": "os", "ifmap_sram_kib": 1, "filter_sram_kib": 1, "ofmap_sram_kib": 1, '
+        '"bandwidth_gbps": 4.0}'
+    )
+    base = ["--topology", str(topo), "--gemm", "--config", str(cfg), "--json"]
+    code, out, _ = _run(base, capsys)
+    code_x, out_x, _ = _run([*base, "--exact"], capsys)
+    assert code == code_x == 0
+    default, exact = json.loads(out)["total"], json.loads(out_x)["total"]
+    assert default["compute_cycles"] == exact["compute_cycles"] and exact["stall_cycles"] != default["stall_cycles"]
+
+
 def test_zero_cycle_layer_exits_2_with_one_line(tmp_path):
     # issue 12 A.2: a 1,1,1 GEMM on a 1x1 os array takes 0 cycles (SCALE-Sim itself divides by zero)
     topo = tmp_path / "one.csv"
