@@ -372,6 +372,11 @@ def stall_cycles(
             cycle = base + j + stall
             worst = wb.serve(writes[j], cycle) if writes is not None and writes[j] else 0
             for op, (lines, spans) in busy:
-                worst = max(worst, op.serve(lines[j], spans[j], cycle))
+                span = spans[j]
+                if span is None or (span[0] - op.start) % op.n + span[1] - span[0] < op.active:
+                    continue  # nothing requested, or every entry's first set inside the window (serve's fast path)
+                stall_op = op.serve(lines[j], span, cycle)
+                if stall_op > worst:
+                    worst = stall_op
             stall += worst
     return max(wi.prefetches * wi.cost, wf.prefetches * wf.cost), stall
