@@ -78,34 +78,33 @@ class _Operand:
 
     def __init__(self, rows_list, keys, diagonal: bool, lines_of, elems: int, bw: float) -> None:
         e = math.ceil(elems / 100)
-        order: list[int] = []
         m = len(rows_list)
-        fp, lp = [-1] * m, [-1] * m  # first / last prefetch position of each row's valid entries
-        add = order.append
-        if diagonal:
-            n_cols = len(rows_list[0]) if m else 0
-            for d in range(m + n_cols - 1):
-                for r in range(min(d, m - 1), max(0, d - n_cols + 1) - 1, -1):
-                    a = rows_list[r][d - r]
-                    if a >= 0:
-                        if fp[r] < 0:
-                            fp[r] = len(order)
-                        lp[r] = len(order)
-                        add(a)
+        n_cols = len(rows_list[0]) if m else 0
+        if diagonal:  # anti-diagonal d holds (r, d - r), r from high to low: columns ascending
+            groups = [
+                [a for c in range(max(0, d - m + 1), min(d, n_cols - 1) + 1) if (a := rows_list[d - c][c]) >= 0]
+                for d in range(m + n_cols - 1)
+            ]
         else:
-            for r, row in enumerate(rows_list):
-                valid = [a for a in row if a >= 0]
-                if valid:
-                    fp[r], lp[r] = len(order), len(order) + len(valid) - 1
-                    order.extend(valid)
-        span: dict = {}
+            groups = [[a for a in row if a >= 0] for row in rows_list]
+        prefix = [0]
+        for g in groups:
+            prefix.append(prefix[-1] + len(g))
+        order = [a for g in groups for a in g]
+        # each fold block's span of sets: rows r0..r1 of a block lie in groups r0 .. r1 (+ n_cols - 1 on the
+        # anti-diagonals); a wider span only costs work (its folds are replayed line by line), never accuracy
+        bounds: dict = {}
         for r, k in enumerate(keys):
-            if fp[r] < 0:
-                continue
-            lo_hi = span.get(k)
-            span[k] = (
-                (fp[r] // e, lp[r] // e) if lo_hi is None else (min(lo_hi[0], fp[r] // e), max(lo_hi[1], lp[r] // e))
-            )
+            if k in bounds:
+                bounds[k][1] = r
+            else:
+                bounds[k] = [r, r]
+        reach = n_cols - 1 if diagonal else 0
+        span: dict = {}
+        for k, (r0, r1) in bounds.items():
+            lo, hi = prefix[r0], prefix[min(r1 + reach, len(groups) - 1) + 1] - 1
+            if hi >= lo:
+                span[k] = (lo // e, hi // e)
         self.span = span
         self.n = len(order) // e + 1
         self.active = min(math.ceil(math.ceil(elems / 2) / e), self.n)
