@@ -66,7 +66,10 @@ matrix × entries ÷ window) and takes the slowest of the compute (``C``) and ea
 prefetch time (``n·(P+1)``) plus the compute of the last window, ``max(C, max_op n_op·(P_op+1) + C/(n_op+1))``
 — it ignores the ring wraps and doubled stalls, and on the suite is within 5 % on only 117 of the 198 1 KiB
 cases (it under-estimates the rest).
-``bandwidth_gbps=None`` (SCALE-Sim CALC mode): no stalls.
+``bandwidth_gbps=None`` (SCALE-Sim CALC mode): no stalls. The DRAM byte counts are the CALC-mode ones in both
+modes: SCALE-Sim's USER-mode "DRAM … Reads" count whole prefetch windows, re-fetches round the ring included
+(suite layer c00 on 8×4 os: 192 ifmap reads in USER mode, 90 in CALC mode for a 90-element touched ifmap) — a
+quirk of its prefetcher hwsim does not copy into the traffic and energy figures.
 
 Energy: ``macs × mac_energy_pj + sram_bytes × sram_energy_pj_per_byte + dram_bytes × dram_energy_pj_per_byte``
 (defaults from Horowitz, ISSCC 2014, see :class:`~hwsim.engine.config.AcceleratorConfig`), in joules.
