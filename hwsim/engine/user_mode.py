@@ -161,19 +161,24 @@ class _Operand:
             return 0
         offset = 1
         first, more = self.first, self.where
+        step, cost = self.step, self.cost
         for a in line:
-            if (first[a] - self.start) % n < active:
+            s0 = first[a]
+            if (s0 - self.start) % n < active:
                 continue
-            sets = more.get(a, (first[a],))
+            sets = more.get(a)
             guard = n + 1
             while guard:
                 start = self.start
-                if any((s - start) % n < active for s in sets):
+                if sets is None:
+                    if (s0 - start) % n < active:
+                        break
+                elif any((s - start) % n < active for s in sets):
                     break
                 guard -= 1
-                self.start = (start + self.step) % n
+                self.start = (start + step) % n
                 self.prefetches += 1
-                self.last += self.cost
+                self.last += cost
                 pot = self.last - (cycle + offset)
                 offset += pot
                 if pot > 0:
