@@ -13,7 +13,7 @@ the header unless ``--gemm`` is given.
 ``--json`` output contract (one JSON object on stdout, stable keys)::
 
     {
-      "hwsim_version": "0.1.0",
+      "hwsim_version": "0.2.0",
       "topology": "path/as/given.csv",
       "batch": 1,
       "config": {rows, cols, dataflow, ifmap_sram_kib, filter_sram_kib, ofmap_sram_kib, word_size_bytes,
@@ -30,7 +30,8 @@ the header unless ``--gemm`` is given.
 fraction MACs / (cycles × PEs), ``latency_s`` seconds, ``energy_j`` joules, byte counts in bytes; ``layers``
 in ``total`` is the number of layers. Without ``--json`` a readable table is printed.
 
-Exit codes: 0 success; 2 bad input (unreadable/malformed topology or configuration, bad flag) with a one-line
+Exit codes: 0 success; 2 bad input (unreadable/malformed topology or configuration, bad flag, a layer of zero
+cycles such as a 1×1×1 conv on a 1×1 os array) with a one-line
 message on stderr naming the file, line and column where applicable (no traceback).
 """
 
@@ -62,6 +63,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--link-bandwidth", type=float, default=64.0, help="D2D link GB/s per chiplet")
     parser.add_argument("--link-latency", type=float, default=10.0, help="D2D link latency in ns")
     parser.add_argument("--json", action="store_true", help="print the JSON contract instead of a table")
+    parser.add_argument(
+        "--exact",
+        action="store_true",
+        help="replay SCALE-Sim's buffers for layers up to the exact-mode bounds (slower; see hwsim.engine.memory)",
+    )
 
 
 def _fail(message: str) -> int:
@@ -94,7 +100,15 @@ def run(args: argparse.Namespace) -> int:
         layers = load_topology(args.topology, gemm=True if args.gemm else None)
     except (TopologyError, ConfigError) as exc:
         return _fail(str(exc))
-    result = simulate_network(platform, layers, batch=args.batch)
+    result = simulate_network(platform, layers, batch=args.batch, exact=args.exact)
+    zero = next((r for r in result.layers if r.cycles == 0), None)
+    if zero is not None:
+        cfg = platform.chiplet
+        return _fail(
+            f"layer {zero.name!r} takes 0 cycles on a {cfg.rows}x{cfg.cols} {cfg.dataflow} array (SCALE-Sim's "
+            "closed form gives 0 Total Cycles), so its utilisation and throughput are undefined; "
+            "use a larger layer or array"
+        )
     if args.json:
         doc = {
             "hwsim_version": SIMULATOR_VERSION,

@@ -4,11 +4,14 @@ Two file formats are read:
 
 * SCALE-Sim v3 ``.cfg`` (INI; see SCALE-Sim's ``configs/scale.cfg`` and ``scalesim/scale_config.py``
   ``scale_config.read_conf_file``): ``[architecture_presets]`` ArrayHeight → rows, ArrayWidth → cols,
-  IfmapSramSzkB / FilterSramSzkB / OfmapSramSzkB → KiB (SCALE-Sim multiplies by 1024), Dataflow, Bandwidth
-  (words/cycle, used only when ``[run_presets] InterfaceBandwidth: USER``; CALC → unlimited,
-  ``bandwidth_gbps=None``). Keys are case-insensitive; the other sections are ignored. SCALE-Sim has no
-  clock, word size or energies: hwsim's defaults apply (1 GHz, 1-byte words like SCALE-Sim's
-  ``single_layer_sim.run`` ``word_size = 1``).
+  IfmapSramSzkB / FilterSramSzkB / OfmapSramSzkB → KiB (SCALE-Sim multiplies by 1024), Dataflow. With
+  ``[run_presets] InterfaceBandwidth: USER`` the DRAM channels are read as SCALE-Sim's
+  ``single_layer_sim.run`` does: ``[layout] IfmapSRAMBankBandwidth`` → ``ifmap_bandwidth_gbps``,
+  ``[layout] FilterSRAMBankBandwidth`` → ``filter_bandwidth_gbps`` and the first ``[architecture_presets]
+  Bandwidth`` value → ``bandwidth_gbps`` (the ofmap channel), all words/cycle × 1 byte × clock; a missing
+  ``[layout]`` key falls back to ``Bandwidth``. CALC → unlimited (``bandwidth_gbps=None``). Keys are
+  case-insensitive; the other sections are ignored. SCALE-Sim has no clock, word size or energies: hwsim's
+  defaults apply (1 GHz, 1-byte words like SCALE-Sim's ``single_layer_sim.run`` ``word_size = 1``).
 * hwsim JSON: an object whose keys are the :class:`AcceleratorConfig` field names (all optional except
   ``rows`` and ``cols``); unknown keys are errors.
 
@@ -42,8 +45,12 @@ class AcceleratorConfig:
       double-buffered like SCALE-Sim's ``double_buffered_scratchpad`` (half is the active working set).
     * ``word_size_bytes``: bytes per operand element (SCALE-Sim: 1).
     * ``clock_ghz``: array clock in GHz (cycles → seconds).
-    * ``bandwidth_gbps``: off-chip (DRAM) interface bandwidth in GB/s (10⁹ bytes/s); ``None`` = unlimited,
-      i.e. SCALE-Sim's ``InterfaceBandwidth: CALC`` (no stalls).
+    * ``bandwidth_gbps``: off-chip (DRAM) bandwidth in GB/s (10⁹ bytes/s) of the ofmap channel, and of the
+      ifmap and filter channels unless given below; ``None`` = unlimited, i.e. SCALE-Sim's
+      ``InterfaceBandwidth: CALC`` (no stalls; the per-operand values are then ignored). Like SCALE-Sim's USER
+      mode, each operand has its own channel (not one shared total).
+    * ``ifmap_bandwidth_gbps``, ``filter_bandwidth_gbps``: the ifmap / filter DRAM channels in GB/s
+      (SCALE-Sim ``IfmapSRAMBankBandwidth`` / ``FilterSRAMBankBandwidth``); ``None`` = ``bandwidth_gbps``.
     * ``mac_energy_pj``: energy per MAC. Default 0.23 pJ = 8-bit integer multiply 0.2 pJ + 8-bit add
       0.03 pJ, 45 nm (M. Horowitz, "Computing's energy problem (and what we can do about it)",
       ISSCC 2014, Fig. 1.1.9). For fp32 use 4.6 pJ (3.7 mult + 0.9 add, same source).
@@ -67,6 +74,8 @@ class AcceleratorConfig:
     mac_energy_pj: float = 0.23
     sram_energy_pj_per_byte: float = 2.5
     dram_energy_pj_per_byte: float = 162.5
+    ifmap_bandwidth_gbps: float | None = None
+    filter_bandwidth_gbps: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("rows", "cols", "ifmap_sram_kib", "filter_sram_kib", "ofmap_sram_kib", "word_size_bytes"):
@@ -76,8 +85,9 @@ class AcceleratorConfig:
         if self.dataflow not in DATAFLOWS:
             raise ConfigError(f"dataflow must be one of {', '.join(DATAFLOWS)}, got {self.dataflow!r}")
         _positive_number("clock_ghz", self.clock_ghz)
-        if self.bandwidth_gbps is not None:
-            _positive_number("bandwidth_gbps", self.bandwidth_gbps)
+        for name in ("bandwidth_gbps", "ifmap_bandwidth_gbps", "filter_bandwidth_gbps"):
+            if getattr(self, name) is not None:
+                _positive_number(name, getattr(self, name))
         for name in ("mac_energy_pj", "sram_energy_pj_per_byte", "dram_energy_pj_per_byte"):
             _positive_number(name, getattr(self, name), allow_zero=True)
 
@@ -85,6 +95,20 @@ class AcceleratorConfig:
     def pes(self) -> int:
         """Number of processing elements R × C."""
         return self.rows * self.cols
+
+    @property
+    def ifmap_channel_gbps(self) -> float | None:
+        """The ifmap DRAM channel in GB/s (``ifmap_bandwidth_gbps`` or ``bandwidth_gbps``); None if unlimited."""
+        if self.bandwidth_gbps is None:
+            return None
+        return self.bandwidth_gbps if self.ifmap_bandwidth_gbps is None else self.ifmap_bandwidth_gbps
+
+    @property
+    def filter_channel_gbps(self) -> float | None:
+        """The filter DRAM channel in GB/s (``filter_bandwidth_gbps`` or ``bandwidth_gbps``); None if unlimited."""
+        if self.bandwidth_gbps is None:
+            return None
+        return self.bandwidth_gbps if self.filter_bandwidth_gbps is None else self.filter_bandwidth_gbps
 
     @property
     def bytes_per_cycle(self) -> float | None:
@@ -121,8 +145,9 @@ def _positive_number(name: str, value, allow_zero: bool = False) -> None:
 def parse_scalesim_cfg(text: str, source: str = "<string>", clock_ghz: float = 1.0) -> AcceleratorConfig:
     """Parse a SCALE-Sim v3 ``.cfg`` text into an AcceleratorConfig (mapping in the module docstring).
 
-    With ``InterfaceBandwidth: USER`` the first ``Bandwidth`` value (words/cycle) becomes
-    ``bandwidth_gbps = words × word_size (1 byte) × clock_ghz``. Raises ConfigError (naming ``source``
+    With ``InterfaceBandwidth: USER``, ``Bandwidth`` (first value), ``IfmapSRAMBankBandwidth`` and
+    ``FilterSRAMBankBandwidth`` (words/cycle) become ``bandwidth_gbps``, ``ifmap_bandwidth_gbps`` and
+    ``filter_bandwidth_gbps`` = words × word_size (1 byte) × clock_ghz. Raises ConfigError (naming ``source``
     and the key) on INI syntax errors, missing or non-integer required keys, or an invalid value.
     """
     parser = configparser.ConfigParser()
@@ -151,13 +176,20 @@ def parse_scalesim_cfg(text: str, source: str = "<string>", clock_ghz: float = 1
         mode = get("InterfaceBandwidth", "run_presets").upper()
     if mode not in ("CALC", "USER"):
         raise ConfigError(f"{source}: [run_presets] InterfaceBandwidth must be CALC or USER, got {mode!r}")
-    bandwidth = None
-    if mode == "USER":
-        raw = get("Bandwidth").split(",")[0].strip()
+    bandwidth = ifmap_bw = filter_bw = None
+
+    def words(key: str, sect: str) -> float:
+        raw = get(key, sect).split(",")[0].strip()
         try:
-            bandwidth = float(raw) * 1 * clock_ghz
+            return float(raw) * 1 * clock_ghz
         except ValueError:
-            raise ConfigError(f"{source}: [{section}] Bandwidth: {raw!r} is not a number") from None
+            raise ConfigError(f"{source}: [{sect}] {key}: {raw!r} is not a number") from None
+
+    if mode == "USER":
+        bandwidth = words("Bandwidth", section)
+        has = parser.has_option
+        ifmap_bw = words("IfmapSRAMBankBandwidth", "layout") if has("layout", "IfmapSRAMBankBandwidth") else None
+        filter_bw = words("FilterSRAMBankBandwidth", "layout") if has("layout", "FilterSRAMBankBandwidth") else None
     try:
         return AcceleratorConfig(
             rows=get_int("ArrayHeight"),
@@ -169,6 +201,8 @@ def parse_scalesim_cfg(text: str, source: str = "<string>", clock_ghz: float = 1
             word_size_bytes=1,
             clock_ghz=clock_ghz,
             bandwidth_gbps=bandwidth,
+            ifmap_bandwidth_gbps=ifmap_bw,
+            filter_bandwidth_gbps=filter_bw,
         )
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None

@@ -146,8 +146,11 @@ def filter_shares(num_filters: int, n_chiplets: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(n_chiplets)]
 
 
-def simulate_layer(layer: ConvLayer | GemmLayer, platform: Platform | AcceleratorConfig, batch: int = 1) -> LayerResult:
-    """Simulate one layer on a platform (or a single array). Raises ValueError on batch < 1."""
+def simulate_layer(
+    layer: ConvLayer | GemmLayer, platform: Platform | AcceleratorConfig, batch: int = 1, exact: bool = False
+) -> LayerResult:
+    """Simulate one layer on a platform (or a single array); ``exact`` as in
+    :func:`~hwsim.engine.memory.simulate_memory`. Raises ValueError on batch < 1."""
     if isinstance(platform, AcceleratorConfig):
         platform = Platform(platform)
     cfg = platform.chiplet
@@ -156,7 +159,7 @@ def simulate_layer(layer: ConvLayer | GemmLayer, platform: Platform | Accelerato
     for share in set(s for s in shares if s > 0):
         sub = layer.with_filters(share)
         comp = simulate_compute(sub, cfg, batch)
-        per_share[share] = (comp, simulate_memory(sub, cfg, batch, comp))
+        per_share[share] = (comp, simulate_memory(sub, cfg, batch, comp, exact=exact))
     first_comp, _ = per_share[shares[0]]
     slowest = max(per_share.values(), key=lambda cm: (cm[1].cycles, cm[0].cycles))
     compute_cycles, cycles = slowest[0].cycles, slowest[1].cycles
@@ -183,7 +186,7 @@ def simulate_layer(layer: ConvLayer | GemmLayer, platform: Platform | Accelerato
         stall_cycles=cycles - compute_cycles,
         cycles=cycles,
         macs=macs,
-        utilization=macs / (cycles * cfg.pes * platform.n_chiplets),
+        utilization=macs / (cycles * cfg.pes * platform.n_chiplets) if cycles else 0.0,
         sram_bytes=sram,
         dram_bytes=dram,
         link_bytes=link_bytes,
@@ -197,17 +200,20 @@ def simulate_network(
     platform_or_config: Platform | AcceleratorConfig,
     layers: Sequence[ConvLayer | GemmLayer] | Iterable[ConvLayer | GemmLayer],
     batch: int = 1,
+    exact: bool = False,
 ) -> NetworkResult:
     """Simulate ``layers`` in order on a platform or a single array (= a 1-chiplet platform).
 
-    Closed forms only (a ResNet-50 takes well under 10 ms). Raises ValueError on batch < 1 or no layers.
+    Closed forms plus SCALE-Sim buffer replays of small layers (``exact``: see
+    :func:`~hwsim.engine.memory.simulate_memory`; by default a ResNet-50 takes a few ms). Raises ValueError on
+    batch < 1 or no layers.
     """
     platform = platform_or_config
     if isinstance(platform, AcceleratorConfig):
         platform = Platform(platform)
     if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
         raise ValueError(f"batch must be a positive integer, got {batch!r}")
-    results = tuple(simulate_layer(layer, platform, batch) for layer in layers)
+    results = tuple(simulate_layer(layer, platform, batch, exact) for layer in layers)
     if not results:
         raise ValueError("no layers to simulate")
     pes = platform.chiplet.pes * platform.n_chiplets
@@ -221,7 +227,7 @@ def simulate_network(
         compute_cycles=sum(r.compute_cycles for r in results),
         stall_cycles=sum(r.stall_cycles for r in results),
         macs=macs,
-        utilization=macs / (cycles * pes),
+        utilization=macs / (cycles * pes) if cycles else 0.0,
         sram_bytes=sum(r.sram_bytes for r in results),
         dram_bytes=sum(r.dram_bytes for r in results),
         link_bytes=sum(r.link_bytes for r in results),

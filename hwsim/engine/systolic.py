@@ -42,7 +42,9 @@ class ComputeResult:
 
     ``sr``, ``sc``, ``t``: SCALE-Sim spatio-temporal dims; ``row_folds`` = ceil(Sr/R), ``col_folds`` =
     ceil(Sc/C); ``cycles``: SCALE-Sim "Total Cycles"; ``macs``: multiply-accumulates (batch included);
-    ``utilization``: macs / (cycles × R × C), a fraction in (0, 1].
+    ``utilization``: macs / (cycles × R × C), a fraction in (0, 1]; 0.0 for a zero-cycle layer (a 1×1×1
+    layer on a 1×1 os array: R + C + T - 2 = 1 line, "Total Cycles" = lines - 1 = 0, where SCALE-Sim
+    itself raises ZeroDivisionError in ``calc_report_data``).
     """
 
     sr: int
@@ -96,7 +98,7 @@ def simulate_compute(layer: ConvLayer | GemmLayer, config: AcceleratorConfig, ba
         col_folds=col_folds,
         cycles=cycles,
         macs=macs,
-        utilization=macs / (cycles * config.pes),
+        utilization=macs / (cycles * config.pes) if cycles else 0.0,
     )
 
 

@@ -42,6 +42,15 @@ class TopologyError(ValueError):
     """A topology CSV is malformed; the message names ``source: line L, column C (Column name)``."""
 
 
+def _axis_extent(n_in: int, f: int, s: int, n_out: int) -> tuple[int, int]:
+    """``(covered, summed)`` along one ifmap axis of ``n_in`` positions with ``n_out`` windows of length ``f``
+    at stride ``s``: positions some window touches, and the windows' lengths clipped to the ifmap, summed."""
+    full = min(n_out, (n_in - f) // s + 1) if n_in >= f else 0
+    summed = full * f + sum(max(0, min(f, n_in - o * s)) for o in range(full, n_out))
+    covered = summed if s >= f else min(n_in, (n_out - 1) * s + f)
+    return covered, summed
+
+
 @dataclass(frozen=True)
 class _LayerBase:
     """Common GEMM view of a layer (SCALE-Sim's operand-matrix shapes).
@@ -130,15 +139,24 @@ class ConvLayer(_LayerBase):
 
     @property
     def ifmap_elems(self) -> int:
-        """Ifmap elements the convolution actually touches per image (rows/columns skipped when
-        stride > filter are not read) — equals SCALE-Sim's "DRAM IFMAP Reads" when the ifmap fits on chip."""
-
-        def used(size: int, filt: int, out: int) -> int:
-            return min(size, (out - 1) * self.stride + filt) if self.stride <= filt else out * filt
-
+        """Ifmap elements the convolution actually touches per image: rows/columns skipped when stride >
+        filter are not read, and neither is the part of a last window that hangs off the ifmap (SCALE-Sim's
+        ``operand_matrix.calc_ifmap_elem_addr`` gives those addresses ``-1``) — equals SCALE-Sim's "DRAM IFMAP
+        Reads" when the ifmap fits on chip. E.g. ifmap 6×3, filter 1×1, 16 channels, stride 4: windows at rows
+        0 and 4 (the one at column 4 lies outside): 2 × 1 × 16 = 32 elements."""
         return (
-            used(self.ifmap_h, self.filter_h, self.ofmap_h)
-            * used(self.ifmap_w, self.filter_w, self.ofmap_w)
+            _axis_extent(self.ifmap_h, self.filter_h, self.stride, self.ofmap_h)[0]
+            * _axis_extent(self.ifmap_w, self.filter_w, self.stride, self.ofmap_w)[0]
+            * self.channels
+        )
+
+    @property
+    def ifmap_window_elems(self) -> int:
+        """Valid (inside-the-ifmap) entries of the ifmap operand matrix per image: ofmap pixels × window, minus
+        the window parts hanging off the ifmap; counts an element once per window that reads it."""
+        return (
+            _axis_extent(self.ifmap_h, self.filter_h, self.stride, self.ofmap_h)[1]
+            * _axis_extent(self.ifmap_w, self.filter_w, self.stride, self.ofmap_w)[1]
             * self.channels
         )
 
@@ -179,6 +197,11 @@ class GemmLayer(_LayerBase):
     @property
     def ifmap_elems(self) -> int:
         """M × K elements of A per image."""
+        return self.m * self.k
+
+    @property
+    def ifmap_window_elems(self) -> int:
+        """M × K (every entry of A is read by exactly one row of the operand matrix)."""
         return self.m * self.k
 
     def with_filters(self, num_filters: int) -> GemmLayer:

@@ -128,6 +128,40 @@ def test_subprocess_error_has_no_traceback(tmp_path):
     assert f"{bad}: line 3, column 3 (N): '-1' is not a positive integer" in proc.stderr
 
 
+def test_exact_flag_replays_scalesim_buffers(tmp_path, capsys):
+    # a 64x64x64 GEMM on an 8x8 os array with 1 KiB SRAMs at 4 GB/s: 65,536 SRAM reads, beyond the default
+    # replay bound, so only --exact replays SCALE-Sim's USER-mode buffers (and finds more stall cycles)
+    topo = tmp_path / "g.csv"
+    topo.write_text("Layer, M, N, K,\ng, 64, 64, 64,\n")
+    cfg = tmp_path / "a.json"
+    cfg.write_text(
+        '{"rows": 8, "cols": 8, "dataflow": "os", "ifmap_sram_kib": 1, "filter_sram_kib": 1, "ofmap_sram_kib": 1, '
+        '"bandwidth_gbps": 4.0}'
+    )
+    base = ["--topology", str(topo), "--gemm", "--config", str(cfg), "--json"]
+    code, out, _ = _run(base, capsys)
+    code_x, out_x, _ = _run([*base, "--exact"], capsys)
+    assert code == code_x == 0
+    default, exact = json.loads(out)["total"], json.loads(out_x)["total"]
+    assert default["compute_cycles"] == exact["compute_cycles"] and exact["stall_cycles"] != default["stall_cycles"]
+
+
+def test_zero_cycle_layer_exits_2_with_one_line(tmp_path):
+    # issue 12 A.2: a 1,1,1 GEMM on a 1x1 os array takes 0 cycles (SCALE-Sim itself divides by zero)
+    topo = tmp_path / "one.csv"
+    topo.write_text("Layer, M, N, K,\nz, 1, 1, 1,\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "hwsim", "simulate", "--topology", str(topo), "--array", "1x1", "--dataflow", "os"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and proc.stdout == "" and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith("hwsim simulate: error: layer 'z' takes 0 cycles on a 1x1 os array")
+
+
 def test_python_m_hwsim_simulate_entry_point():
     # the real dispatcher (hwsim/engine/cli.py); Test 1 (256, 128, 256) on SCALE-Sim's scale.cfg (32x32 ws):
     # SCALE-Sim v3.0.0 COMPUTE_REPORT "Total Cycles" 11199 (goldens/scalesim_v3_compute.json)

@@ -37,6 +37,27 @@ def test_cfg_user_bandwidth_and_case_insensitive_keys():
     assert (config.rows, config.cols, config.dataflow, config.bandwidth_gbps) == (8, 32, "os", 20.0)
 
 
+def test_cfg_user_mode_gives_each_operand_its_channel():
+    # issue 12 A.3, as SCALE-Sim's single_layer_sim.run: ifmap <- [layout] IfmapSRAMBankBandwidth, filter <-
+    # FilterSRAMBankBandwidth, ofmap <- Bandwidth (words/cycle x 1 byte x clock)
+    text = (REF / "scale.cfg").read_text().replace("InterfaceBandwidth: CALC", "InterfaceBandwidth: USER")
+    text = text.replace("IfmapSRAMBankBandwidth: 10", "IfmapSRAMBankBandwidth: 4")
+    text = text.replace("FilterSRAMBankBandwidth: 10", "FilterSRAMBankBandwidth: 6").replace(
+        "Bandwidth : 10", "Bandwidth : 8"
+    )
+    config = parse_scalesim_cfg(text, clock_ghz=1.5)
+    assert (config.ifmap_bandwidth_gbps, config.filter_bandwidth_gbps, config.bandwidth_gbps) == (6.0, 9.0, 12.0)
+    assert (config.ifmap_channel_gbps, config.filter_channel_gbps) == (6.0, 9.0)
+    # without the [layout] keys the channels fall back to Bandwidth; in CALC mode all are unlimited
+    bare = text.replace("IfmapSRAMBankBandwidth: 4\n", "").replace("FilterSRAMBankBandwidth: 6\n", "")
+    assert parse_scalesim_cfg(bare).ifmap_channel_gbps == parse_scalesim_cfg(bare).filter_channel_gbps == 8.0
+    calc = parse_scalesim_cfg((REF / "scale.cfg").read_text())
+    assert calc.ifmap_channel_gbps is calc.filter_channel_gbps is calc.bandwidth_gbps is None
+    bad = text.replace("IfmapSRAMBankBandwidth: 4", "IfmapSRAMBankBandwidth: lots")
+    with pytest.raises(ConfigError, match=r"x.cfg: \[layout\] IfmapSRAMBankBandwidth: 'lots' is not a number"):
+        parse_scalesim_cfg(bad, source="x.cfg")
+
+
 @pytest.mark.parametrize(
     "edit, message",
     [

@@ -31,6 +31,69 @@ def _unit_gaps(seed: int, count: int) -> list[float]:
     return [ex(1.0) for _ in range(count)]
 
 
+def serve_fifo(
+    arrivals: list[int], svc: Any, max_batch: int, bound_ns: int | None = None, abort_budget: int | None = None
+) -> tuple[list[int], int, bool, int]:
+    """The Server queue: one FIFO work-conserving device batching up to ``max_batch`` waiting queries.
+
+    ``arrivals``: scheduled arrival times in ns, ascending; ``svc(n)``: service time in ns of a batch of
+    ``n``. A batch starts when the device is free and its first query has arrived and takes every query
+    that has arrived by then (up to ``max_batch``). Returns ``(latencies_ns, over, aborted, free_ns)``:
+    per-query latency (completion minus arrival, in arrival order, NOT sorted), how many exceed
+    ``bound_ns`` (0 when ``bound_ns`` is None), whether the run stopped early because ``over`` exceeded
+    ``abort_budget`` (then only the queries served so far are returned) and when the device became free.
+    The single implementation of the queue, used by :func:`run_server` and :func:`server_latencies_ns`.
+    """
+    n = len(arrivals)
+    lat = [0] * n
+    over = 0
+    free = 0
+    bound = bound_ns if bound_ns is not None else float("inf")
+    if max_batch == 1:
+        for k in range(n):
+            a = arrivals[k]
+            free = (a if a > free else free) + svc(1)
+            d = free - a
+            lat[k] = d
+            if d > bound:
+                over += 1
+                if abort_budget is not None and over > abort_budget:
+                    return lat[: k + 1], over, True, free
+        return lat, over, False, free
+    k = 0
+    while k < n:
+        a = arrivals[k]
+        start = a if a > free else free
+        j = k + 1
+        lim = min(n, k + max_batch)
+        while j < lim and arrivals[j] <= start:
+            j += 1
+        free = start + svc(j - k)
+        for m in range(k, j):
+            d = free - arrivals[m]
+            lat[m] = d
+            if d > bound:
+                over += 1
+        k = j
+        if abort_budget is not None and over > abort_budget:
+            return lat[:k], over, True, free
+    return lat, over, False, free
+
+
+def server_latencies_ns(device: Any, query_count: int, target_qps: float, seed: int, max_batch: int) -> list[int]:
+    """Ascending per-query latencies (ns) of the first ``query_count`` queries of :func:`run_server` at
+    ``target_qps`` with ``seed`` (same arrivals, same :func:`serve_fifo` queue); used for histograms."""
+    scale = NS_PER_S / target_qps
+    arrivals = []
+    t = 0.0
+    for gap in _unit_gaps(seed, query_count):
+        t += gap * scale
+        arrivals.append(int(t + 0.5))
+    lat = serve_fifo(arrivals, _service_ns_fn(device), max_batch)[0]
+    lat.sort()
+    return lat
+
+
 def run_server(
     device: Any,
     *,
@@ -93,44 +156,7 @@ def run_server(
     # Over-bound budget: p99 fails once over >= n - int(n*p); early stopping fails once over > t_es.
     idx_p = int(n * target_percentile)
     budget = min(n - idx_p - 1, es.max_overlatency_allowed(n, target_percentile))
-    lat = [0] * n
-    over = 0
-    aborted = False
-    free = 0
-    if max_batch == 1:
-        for k in range(n):
-            a = arrivals[k]
-            free = (a if a > free else free) + svc(1)
-            d = free - a
-            lat[k] = d
-            if d > bound_ns:
-                over += 1
-                if abort_on_failure and over > budget:
-                    aborted = True
-                    n_done = k + 1
-                    break
-    else:
-        k = 0
-        while k < n:
-            a = arrivals[k]
-            start = a if a > free else free
-            j = k + 1
-            lim = min(n, k + max_batch)
-            while j < lim and arrivals[j] <= start:
-                j += 1
-            free = start + svc(j - k)
-            for m in range(k, j):
-                d = free - arrivals[m]
-                lat[m] = d
-                if d > bound_ns:
-                    over += 1
-            k = j
-            if abort_on_failure and over > budget:
-                aborted = True
-                n_done = k
-                break
-    if aborted:
-        lat = lat[:n_done]
+    lat, over, aborted, free = serve_fifo(arrivals, svc, max_batch, bound_ns, budget if abort_on_failure else None)
     done_ns = free
     lat.sort()
     mean, lo, hi, pct = _latency_stats(lat)
