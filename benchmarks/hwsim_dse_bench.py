@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'points identical in all three runs':<40} {same}")
     for name in ("cost", "energy"):
         print(
-            f"front throughput/{name:<7} {len(fronts[name]):>3} points; equals brute force: {fronts[name] == brute[name]}"
+            f"front throughput/{name:<7} {len(fronts[name]):>3} points; "
+            f"equals brute force: {fronts[name] == brute[name]}"
         )
     print(f"(brute-force filter took {brute_s:.1f} s)")
     ok = one_core <= TARGET_ONE_CORE_S and ratio <= TARGET_RATIO and same and fronts == brute
