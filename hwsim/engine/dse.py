@@ -70,6 +70,7 @@ __all__ = [
     "SweepError",
     "SweepSpec",
     "ROW_FIELDS",
+    "chiplet_area_mm2",
     "chunk_ranges",
     "config_at",
     "evaluate_range",
@@ -259,6 +260,14 @@ def config_at(spec: SweepSpec, index: int) -> Config:
     return Config(index, shape[0], shape[1], dataflow, sram, clock, chiplets, partitioning, node, package)
 
 
+def chiplet_area_mm2(cfg: Config) -> tuple[float, float]:
+    """(area of one chiplet, its D2D PHY part) in mm² for configuration ``cfg`` (module docstring, Area)."""
+    logic = cfg.rows * cfg.chiplet_cols * PE_AREA_MM2_28NM + 3 * cfg.sram_kib * SRAM_AREA_MM2_PER_KIB_28NM
+    module = logic * (cfg.node_nm / 28) ** 2 + FIXED_AREA_MM2
+    d2d = module * D2D_AREA_RATIO if cfg.chiplets > 1 else 0.0
+    return module + d2d, d2d
+
+
 def chunk_ranges(size: int, chunk_size: int) -> list[tuple[int, int]]:
     """``[(start, stop), …]`` covering ``range(size)`` in order, each ``chunk_size`` long (the last shorter)."""
     if chunk_size < 1:
@@ -304,11 +313,8 @@ class Evaluator:
         return (logic + net.dram_bytes * DRAM_PJ_PER_BYTE + net.link_bytes * LINK_PJ_PER_BYTE) * 1e-12
 
     def area_mm2(self, cfg: Config) -> tuple[float, float]:
-        """(chiplet area, its D2D PHY area) in mm²."""
-        logic = cfg.rows * cfg.chiplet_cols * PE_AREA_MM2_28NM + 3 * cfg.sram_kib * SRAM_AREA_MM2_PER_KIB_28NM
-        module = logic * (cfg.node_nm / 28) ** 2 + FIXED_AREA_MM2
-        d2d = module * D2D_AREA_RATIO if cfg.chiplets > 1 else 0.0
-        return module + d2d, d2d
+        """(chiplet area, its D2D PHY area) in mm² (:func:`chiplet_area_mm2`)."""
+        return chiplet_area_mm2(cfg)
 
     def performance(self, cfg: Config) -> tuple[float, float, float] | None:
         """(latency s, throughput samples/s, energy J/sample) for the spec's scenario; None if no batch meets
