@@ -42,7 +42,7 @@ class HwsimConfig(AppConfig):
         ),
     )
     tenant_urls = (("lab/", "hwsim.urls"), ("lab/dse/", "hwsim.dse_urls"))
-    api_urls = (("lab/", "hwsim.api_urls"),)
+    api_urls = (("lab/", "hwsim.api_urls"), ("lab/", "hwsim.dse_api_urls"))
 
     def ready(self) -> None:
         # Design-space exploration registers its rules and Celery tasks (modules outside the autodiscovered names).

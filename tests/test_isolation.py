@@ -76,7 +76,8 @@ def samples(world):
         "hwsim:": {**common, "pk": job.request_id},
         "api-hwsim-request-": {**common, "pk": job.request_id},
         "api-hwsim-preset-": {**common, "pk": preset.pk},
-        "hwsim_dse:": {**common, "pk": _dse_sample(world)},
+        "hwsim_dse:": {**common, "pk": (dse_pk := _dse_sample(world))},
+        "api-hwsim-dse-": {**common, "pk": dse_pk},
     }
 
 
@@ -127,6 +128,7 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "api-hwsim-request-detail",
         "api-hwsim-preset-detail",
         "hwsim_dse:results",
+        "api-hwsim-dse-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]
