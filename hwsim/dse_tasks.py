@@ -3,18 +3,20 @@
 Queued through the outbox (``enqueue_on_commit``), so each is delivered at least once and re-published
 until a worker has run it to its end; both are idempotent (:mod:`hwsim.dse_services` says how). A chunk of
 :data:`hwsim.engine.dse.DEFAULT_CHUNK_SIZE` ResNet-50 configurations takes well under a second, so the time
-limits are short: a killed worker's chunk is re-published soon after (hard limit + ``OUTBOX_RETRY_BASE_S``).
+limits are short (``HWSIM_DSE_CHUNK_TIME_LIMIT_S``, 90 s): a killed worker's chunk is re-published that long
+(+ ``OUTBOX_RETRY_BASE_S``) after it started.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from platform_site.models import Tenant
 from platform_site.tenancy import tenant_scope
 
-CHUNK_SOFT_TIME_LIMIT_S = 60
-CHUNK_TIME_LIMIT_S = 90
+CHUNK_TIME_LIMIT_S = settings.HWSIM_DSE_CHUNK_TIME_LIMIT_S
+CHUNK_SOFT_TIME_LIMIT_S = 0.8 * CHUNK_TIME_LIMIT_S
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True, soft_time_limit=30, time_limit=60)

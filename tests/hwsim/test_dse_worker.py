@@ -102,3 +102,44 @@ def test_chunks_lost_while_the_broker_was_down_are_redelivered_by_the_outbox(
     with tenant_scope(lab.a):
         start_row = OutboxMessage.objects.get(task="hwsim.dse_tasks.start_sweep")
     assert start_row.attempts >= 2 and start_row.done_at is not None
+
+
+HEAVY = SWEEP | {
+    "shapes": [[8, 8], [16, 16], [24, 24], [32, 32], [48, 48], [64, 64], [96, 96], [128, 128], [16, 64], [64, 16]],
+    "sram_kib": [16, 32, 48, 64, 96, 128, 192, 256, 384, 512],
+    "clock_ghz": [0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8],
+    "chiplets": [1],
+    "nodes": [7],
+    "packages": ["os"],
+}
+
+
+def test_a_chunk_of_a_killed_worker_is_redelivered_and_stored_once(lab: Any, broker: Broker, tmp_path: Path) -> None:
+    """SIGKILL a worker in the middle of a chunk: the outbox re-publishes it after the chunk's time limit and
+    another worker stores it; every chunk is stored once and the fronts equal the one-process result."""
+    spec = dse.parse_sweep(HEAVY)  # 2,100 distinct ResNet-50 networks: about a second or more per chunk
+    env = {**FAST, **broker.env, "HWSIM_DSE_CHUNK_TIME_LIMIT_S": "8", "CELERY_VISIBILITY_TIMEOUT": "3"}
+    with celery_processes(tmp_path, env) as start:
+        first = start("worker")
+        start("beat")
+        with tenant_scope(lab.a):
+            sweep = dse_services.create_sweep(lab.engineer, title="kill", spec=spec, chunk_size=700)
+
+        def chunk_running() -> bool:
+            rows = OutboxMessage.objects.filter(task="hwsim.dse_tasks.run_chunk", done_at__isnull=True)
+            return rows.filter(started_at__isnull=False).exists()
+
+        assert wait_for(chunk_running, timeout=60), first.text()[-3000:]
+        first.kill()
+        assert _ended(lab, sweep.pk) is None
+        second = start("worker")
+        done = wait_for(lambda: _ended(lab, sweep.pk), timeout=120)
+        assert done is not None, second.text()[-3000:]
+    assert (done.state, done.chunks_done) == (JobState.SUCCEEDED, 3)
+    assert done.results == dse_services.summarise(spec, list(dse.iter_points(spec)))
+    with tenant_scope(lab.a):
+        assert sorted(done.chunks.values_list("index", flat=True)) == [0, 1, 2]
+        assert [e.action for e in history(done)].count("succeed") == 1
+    attempts = OutboxMessage.objects.filter(task="hwsim.dse_tasks.run_chunk").values_list("attempts", flat=True)
+    if broker.folder is not None:  # the filesystem broker lost the fetched message: the outbox sent it again
+        assert max(attempts) >= 2, list(attempts)
