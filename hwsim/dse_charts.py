@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 WIDTH, HEIGHT = 640, 400
 LEFT, RIGHT, TOP, BOTTOM = 78, 16, 16, 52
+MAX_TICKS = 7
 _PREFIXES = ((1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"))
 
 
@@ -38,7 +39,8 @@ def _ticks(lo: float, hi: float) -> list[float]:
     first, last = math.ceil(lo), math.floor(hi)
     decades = list(range(first, last + 1))
     if len(decades) >= 2:
-        return [10.0**d for d in decades]
+        step = -(-len(decades) // MAX_TICKS)  # every n-th decade so that at most MAX_TICKS labels share the axis
+        return [10.0**d for d in decades[::step]]
     # less than two decades: ticks at 1, 2, 5 × 10^k inside the range
     ticks = [m * 10.0**d for d in range(math.floor(lo), math.ceil(hi) + 1) for m in (1, 2, 5)]
     return [t for t in ticks if lo <= math.log10(t) <= hi]
