@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -42,8 +42,6 @@ REASONS = {
 
 def _sweep(request: HttpRequest, pk: Any, perm: str = "hwsim.view_dse") -> DseRequest:
     if not can(request.user, "hwsim.view_dse", request.tenant):
-        from django.http import Http404
-
         raise Http404
     return dse_queries.get_sweep_for_user(request.user, request.tenant, pk, perm)
 
