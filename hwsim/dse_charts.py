@@ -56,10 +56,12 @@ def scatter_svg(
     y_unit: str,
     describe: Any = None,
     chart_id: str = "",
+    link_prefix: str = "",
 ) -> str:
     """The SVG of ``points`` (feasible dicts with ``index``, ``throughput`` and ``y_key``) with ``front``.
 
-    ``describe(point) -> str`` names a front point in its tooltip. Returns ``""`` when there is no point.
+    ``describe(point) -> str`` names a front point in its tooltip; with ``link_prefix`` each front point links
+    to ``#<link_prefix><index>`` (its row in the front table). Returns ``""`` when there is no point.
     """
     feasible = [p for p in points if p["feasible"]]
     if not feasible:
@@ -115,9 +117,10 @@ def scatter_svg(
         out.append(f'<polyline points="{line}" fill="none" stroke="#d63384" stroke-width="1.5"/>')
     for p in chosen:
         title = describe(p) if describe else f"#{p['index']}"
-        out.append(
+        circle = (
             f'<circle class="front-point" data-index="{p["index"]}" cx="{px(p["throughput"]):.1f}" '
             f'cy="{py(p[y_key]):.1f}" r="4.5" fill="#d63384" stroke="#fff"><title>{escape(title)}</title></circle>'
         )
+        out.append(f'<a href="#{escape(link_prefix)}{p["index"]}">{circle}</a>' if link_prefix else circle)
     out.append("</svg>")
     return "".join(out)

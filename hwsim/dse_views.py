@@ -185,6 +185,7 @@ def sweep_results(request: HttpRequest, tenant_slug: str, pk: int) -> HttpRespon
             y_unit="$",
             describe=describe,
             chart_id="chart-cost",
+            link_prefix="row-cost-",
         ),
         "energy": scatter_svg(
             points,
@@ -195,6 +196,7 @@ def sweep_results(request: HttpRequest, tenant_slug: str, pk: int) -> HttpRespon
             y_unit="J",
             describe=describe,
             chart_id="chart-energy",
+            link_prefix="row-energy-",
         ),
     }
     fronts = [
