@@ -153,3 +153,36 @@ def test_pack_round_trips_through_json():
     s = spec()
     points = dse.evaluate_range(s, 0, 30)
     assert [dse.unpack(row) for row in json.loads(json.dumps([dse.pack(p) for p in points]))] == points
+
+
+def test_area_model_reproduces_the_tpu_v1_floorplan():
+    """Jouppi et al., ISCA 2017: the 256×256 MAC unit (24 %) and 24 MiB buffer (29 %) of a ≤ 331 mm² 28 nm die."""
+    s = spec(
+        shapes=[[256, 256]], sram_kib=[8192], nodes=[28], chiplets=[1], packages=["os"], partitioning=["replicate"]
+    )
+    area, d2d = dse.chiplet_area_mm2(dse.config_at(s, 0))
+    assert area == pytest.approx(0.53 * 331 + dse.FIXED_AREA_MM2) and d2d == 0.0
+    two = spec(shapes=[[256, 256]], sram_kib=[8192], nodes=[28], chiplets=[2], packages=["os"], partitioning=["split"])
+    area2, d2d2 = dse.chiplet_area_mm2(dse.config_at(two, 1))  # half the array per chiplet, plus its D2D PHY
+    assert d2d2 == pytest.approx(0.1 * (area2 - d2d2))
+
+
+@pytest.mark.parametrize("scenario", ["SingleStream", "MultiStream", "Offline"])
+def test_scenario_metrics_follow_the_simulated_network(scenario):
+    from hwsim.engine.config import AcceleratorConfig
+    from hwsim.engine.platform import Platform, simulate_network
+
+    s = spec(scenario=scenario, batch=4, shapes=[[32, 32]], dataflows=["ws"], sram_kib=[64], chiplets=[2])
+    ev = dse.Evaluator(s)
+    cfg = dse.config_at(s, 0)
+    b = {"SingleStream": 1, "MultiStream": 4, "Offline": 4}[scenario]
+    acc = AcceleratorConfig(
+        rows=32, cols=32, dataflow="ws", ifmap_sram_kib=64, filter_sram_kib=64, ofmap_sram_kib=64, bandwidth_gbps=64.0
+    )
+    net = simulate_network(Platform(acc, 2), ev.layers, b)
+    latency, throughput, energy = ev.performance(cfg)
+    queries = {"SingleStream": 1, "MultiStream": 2, "Offline": 1}[scenario]
+    samples = {"SingleStream": 1, "MultiStream": 8, "Offline": 4}[scenario]
+    assert latency == pytest.approx(queries * net.latency_s)
+    assert throughput == pytest.approx(samples / latency)
+    assert energy == pytest.approx(queries * ev.energy_j(net, cfg.node_nm) / samples)
