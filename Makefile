@@ -42,6 +42,7 @@ test-postgres: setup
 
 benchmarks: setup
 	$(BIN)/python benchmarks/hwsim_bench.py
+	$(BIN)/python benchmarks/hwsim_dse_bench.py
 	bash scripts/with-postgres-redis.sh $(BIN)/python benchmarks/portal_pages.py --tenants 20 --cases 5000
 
 clean:

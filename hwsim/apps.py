@@ -17,7 +17,10 @@ class HwsimConfig(AppConfig):
 
     name = "hwsim"
     verbose_name = _("Verification lab")
-    nav = (NavEntry(_("Verification requests"), "hwsim:list", "hwsim.view_request_list", tenant_kinds=LAB, order=30),)
+    nav = (
+        NavEntry(_("Verification requests"), "hwsim:list", "hwsim.view_request_list", tenant_kinds=LAB, order=30),
+        NavEntry(_("Design-space exploration"), "hwsim_dse:list", "hwsim.view_dse", tenant_kinds=LAB, order=35),
+    )
     home_panels = (
         HomePanel(
             "lab-queue",
@@ -38,5 +41,9 @@ class HwsimConfig(AppConfig):
             order=10,
         ),
     )
-    tenant_urls = (("lab/", "hwsim.urls"),)
-    api_urls = (("lab/", "hwsim.api_urls"),)
+    tenant_urls = (("lab/", "hwsim.urls"), ("lab/dse/", "hwsim.dse_urls"))
+    api_urls = (("lab/", "hwsim.api_urls"), ("lab/", "hwsim.dse_api_urls"))
+
+    def ready(self) -> None:
+        # Design-space exploration registers its rules and Celery tasks (modules outside the autodiscovered names).
+        from hwsim import dse_rules, dse_tasks  # noqa: F401

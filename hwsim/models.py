@@ -266,3 +266,112 @@ class VerificationJob(StateMachineMixin, TenantOwnedModel):
     def cancel(self, *, by: Any, comment: str = "") -> None:
         """The requester or lab staff stop the job; a running worker notices at its next progress report."""
         self.finished_at = timezone.now()
+
+
+# ---- design-space exploration (hwsim.dse_services; engine hwsim.engine.dse) ----------------------------------
+DSE_SYSTEM = rule_permission("hwsim.system_job_transition")
+DSE_CANCEL = rule_permission("hwsim.cancel_dse")
+
+
+class DseRequest(StateMachineMixin, TenantOwnedModel):
+    """A design-space sweep for one workload × scenario, and its run: queued → running → succeeded / failed /
+    cancelled (``state``, django-fsm, protected; the worker's transitions are the system actor's).
+
+    ``spec`` is the canonical sweep (:meth:`hwsim.engine.dse.SweepSpec.to_dict`), ``size`` its number of
+    configurations, split into ``n_chunks`` chunks of ``chunk_size`` (the last shorter), each computed by one
+    Celery task into a :class:`DseChunk`. ``results`` (written with ``succeed``): ``{"size", "feasible",
+    "reasons": {code: n}, "fronts": {"cost": [index], "energy": [index]}, "points": {index: point}}`` with
+    the points of both fronts (:func:`hwsim.dse_services.summarise`).
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requester")
+    )
+    spec = models.JSONField(_("sweep"), editable=False)
+    size = models.PositiveIntegerField(_("configurations"))
+    chunk_size = models.PositiveIntegerField(default=500)
+    n_chunks = models.PositiveIntegerField(default=1)
+    state = FSMField(_("status"), default=S.QUEUED, choices=S.choices, protected=True, db_index=True)
+    chunks_done = models.PositiveIntegerField(default=0)
+    results = models.JSONField(null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("design-space exploration")
+        indexes = [models.Index(fields=["tenant", "-created_at", "-id"], name="hwsim_dse_list_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.state in (S.SUCCEEDED, S.FAILED, S.CANCELLED)
+
+    @property
+    def percent(self) -> int:
+        """Chunks stored, in whole percent (0–100), for the one progress bar over all chunks."""
+        return 100 if self.state == S.SUCCEEDED else min(100, self.chunks_done * 100 // max(1, self.n_chunks))
+
+    @transition(
+        field=state, source=S.QUEUED, target=S.RUNNING, custom={"label": _("Sweep started")}, permission=DSE_SYSTEM
+    )
+    def start(self, *, by: Any, comment: str = "") -> None:
+        """The chunk tasks were queued (in the same transaction)."""
+        self.started_at = timezone.now()
+
+    @transition(
+        field=state, source=S.RUNNING, target=S.SUCCEEDED, custom={"label": _("Sweep finished")}, permission=DSE_SYSTEM
+    )
+    def succeed(self, *, by: Any, comment: str = "", results: dict[str, Any]) -> None:
+        """Every chunk is stored: keep the fronts (same save as the state change)."""
+        self.results = results
+        self.chunks_done = self.n_chunks
+        self.finished_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[S.QUEUED, S.RUNNING],
+        target=S.FAILED,
+        custom={"label": _("Sweep failed")},
+        permission=DSE_SYSTEM,
+    )
+    def fail(self, *, by: Any, comment: str = "", error: str) -> None:
+        self.error = error
+        self.finished_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=[S.QUEUED, S.RUNNING],
+        target=S.CANCELLED,
+        custom={"label": _("Cancelled"), "refused": _("The sweep has already ended and cannot be cancelled.")},
+        permission=DSE_CANCEL,
+    )
+    def cancel(self, *, by: Any, comment: str = "") -> None:
+        """Lab staff stop the sweep; chunk tasks still queued find it cancelled and do nothing."""
+        self.finished_at = timezone.now()
+
+
+class DseChunk(TenantOwnedModel):
+    """The points of configurations ``start .. stop−1`` of a sweep (one chunk task's work).
+
+    ``rows``: ``[hwsim.engine.dse.pack(point), …]`` in index order. At most one row per (request, index):
+    the unique constraint makes a chunk computed twice (a redelivered task) store nothing new.
+    """
+
+    request = models.ForeignKey(DseRequest, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    stop = models.PositiveIntegerField()
+    rows = models.JSONField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "request", "index"], name="hwsim_dse_chunk_unique"),
+        ]

@@ -76,7 +76,35 @@ def samples(world):
         "hwsim:": {**common, "pk": job.request_id},
         "api-hwsim-request-": {**common, "pk": job.request_id},
         "api-hwsim-preset-": {**common, "pk": preset.pk},
+        "hwsim_dse:": {**common, "pk": (dse_pk := _dse_sample(world))},
+        "api-hwsim-dse-": {**common, "pk": dse_pk},
     }
+
+
+def _dse_sample(world):
+    """A finished design-space sweep of tenant A (its pages and POSTs are exercised with a real object)."""
+    from hwsim import dse_services
+    from hwsim.engine import dse
+
+    spec = dse.parse_sweep(
+        {
+            "workload": "resnet18",
+            "scenario": "Offline",
+            "shapes": [[8, 8]],
+            "dataflows": ["ws"],
+            "sram_kib": [64],
+            "clock_ghz": [1.0],
+            "chiplets": [1],
+            "partitioning": ["replicate"],
+            "nodes": [7],
+            "packages": ["os"],
+        }
+    )
+    with tenant_scope(world.a):
+        sweep = dse_services.create_sweep(world.reviewer, title="DSE", spec=spec)
+        dse_services.start_sweep(sweep.pk)
+        dse_services.run_chunk(sweep.pk, 0)
+    return sweep.pk
 
 
 def _urls(samples):
@@ -99,6 +127,8 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "api-case-detail",
         "api-hwsim-request-detail",
         "api-hwsim-preset-detail",
+        "hwsim_dse:results",
+        "api-hwsim-dse-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

@@ -53,7 +53,7 @@ def test_each_persona_sees_the_menu_of_its_roles_in_a_programme_office(client, w
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [(Role.APPLICANT, [LAB]), (Role.OFFICE_REVIEWER, [LAB]), (Role.EXPERT, [LAB])],
+    [(Role.APPLICANT, [LAB]), (Role.OFFICE_REVIEWER, [LAB, "/t/{slug}/lab/dse/"]), (Role.EXPERT, [LAB])],
 )
 def test_a_lab_tenant_shows_verification_requests_and_no_case_pages(client, db, role, expected):
     """A verification lab runs no demand-case intake or 5-day qualification (seed 003): its menu is the lab's."""
