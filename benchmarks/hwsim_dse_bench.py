@@ -14,7 +14,7 @@ Celery chunk task runs it). Printed figures (best of ``--repeat`` runs, ``time.p
   O(n²) brute-force filter of the same points, and the points of all three runs being identical.
 
 Exit status 1 when a target is missed or a check fails. Real Celery workers run the same chunk function in
-the portal (``hwsim.dse_tasks``); the test suite checks that path (``tests/hwsim/test_dse_worker.py``).
+the portal (``hwsim.dse.tasks``); the test suite checks that path (``tests/hwsim/test_dse_worker.py``).
 """
 
 from __future__ import annotations

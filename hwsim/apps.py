@@ -41,9 +41,9 @@ class HwsimConfig(AppConfig):
             order=10,
         ),
     )
-    tenant_urls = (("lab/", "hwsim.urls"), ("lab/dse/", "hwsim.dse_urls"))
-    api_urls = (("lab/", "hwsim.api_urls"), ("lab/", "hwsim.dse_api_urls"))
+    tenant_urls = (("lab/", "hwsim.urls"), ("lab/dse/", "hwsim.dse.urls"))
+    api_urls = (("lab/", "hwsim.api_urls"), ("lab/", "hwsim.dse.api_urls"))
 
     def ready(self) -> None:
         # Design-space exploration registers its rules and Celery tasks (modules outside the autodiscovered names).
-        from hwsim import dse_rules, dse_tasks  # noqa: F401
+        from hwsim.dse import rules, tasks  # noqa: F401

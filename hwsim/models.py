@@ -268,7 +268,7 @@ class VerificationJob(StateMachineMixin, TenantOwnedModel):
         self.finished_at = timezone.now()
 
 
-# ---- design-space exploration (hwsim.dse_services; engine hwsim.engine.dse) ----------------------------------
+# ---- design-space exploration (hwsim.dse.services; engine hwsim.engine.dse) ----------------------------------
 DSE_SYSTEM = rule_permission("hwsim.system_job_transition")
 DSE_CANCEL = rule_permission("hwsim.cancel_dse")
 
@@ -281,7 +281,7 @@ class DseRequest(StateMachineMixin, TenantOwnedModel):
     configurations, split into ``n_chunks`` chunks of ``chunk_size`` (the last shorter), each computed by one
     Celery task into a :class:`DseChunk`. ``results`` (written with ``succeed``): ``{"size", "feasible",
     "reasons": {code: n}, "fronts": {"cost": [index], "energy": [index]}, "points": {index: point}}`` with
-    the points of both fronts (:func:`hwsim.dse_services.summarise`).
+    the points of both fronts (:func:`hwsim.dse.services.summarise`).
     """
 
     title = models.CharField(_("title"), max_length=200)

@@ -275,7 +275,7 @@ OUTBOX_KEEP_DONE_DAYS = env_float("OUTBOX_KEEP_DONE_DAYS", 7.0)
 HWSIM_JOB_HEARTBEAT_S = env_float("HWSIM_JOB_HEARTBEAT_S", 10.0)
 HWSIM_JOB_STALE_S = env_float("HWSIM_JOB_STALE_S", 60.0)
 HWSIM_JOB_SWEEP_INTERVAL_S = env_float("HWSIM_JOB_SWEEP_INTERVAL_S", 30.0)
-# Design-space sweep chunks (hwsim.dse_tasks): hard time limit of one chunk task (soft: 80 %). A chunk whose worker
+# Design-space sweep chunks (hwsim.dse.tasks): hard time limit of one chunk task (soft: 80 %). A chunk whose worker
 # was killed is re-published by the outbox this long (+ OUTBOX_RETRY_BASE_S) after it started.
 HWSIM_DSE_CHUNK_TIME_LIMIT_S = env_float("HWSIM_DSE_CHUNK_TIME_LIMIT_S", 90.0)
 #: /healthz gives the broker this long to answer.

@@ -83,7 +83,7 @@ def samples(world):
 
 def _dse_sample(world):
     """A finished design-space sweep of tenant A (its pages and POSTs are exercised with a real object)."""
-    from hwsim import dse_services
+    from hwsim.dse import services as dse_services
     from hwsim.engine import dse
 
     spec = dse.parse_sweep(

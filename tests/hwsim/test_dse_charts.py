@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from hwsim.dse_charts import MAX_TICKS, scatter_svg, si
+from hwsim.dse.charts import MAX_TICKS, scatter_svg, si
 from hwsim.engine.pareto import pareto_front
 
 NS = "{http://www.w3.org/2000/svg}"

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from hwsim import dse_services, dse_tasks
+from hwsim.dse import services as dse_services
+from hwsim.dse import tasks as dse_tasks
 from hwsim.engine import dse
 from hwsim.engine.pareto import brute_force_front
 from hwsim.enums import JobState
@@ -85,7 +86,7 @@ def test_start_is_idempotent_and_queues_each_chunk_once(lab: Any) -> None:
     start(sweep)
     with tenant_scope(lab.a):
         assert dse_services.start_sweep(sweep.pk) is False  # a redelivered start message
-    messages = OutboxMessage.objects.filter(task="hwsim.dse_tasks.run_chunk").order_by("pk")
+    messages = OutboxMessage.objects.filter(task="hwsim.dse.tasks.run_chunk").order_by("pk")
     assert [m.kwargs["index"] for m in messages] == list(range(sweep.n_chunks))
     assert fresh(sweep).state == JobState.RUNNING
 

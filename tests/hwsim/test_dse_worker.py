@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hwsim import dse_services
+from hwsim.dse import services as dse_services
 from hwsim.engine import dse
 from hwsim.enums import JobState
 from hwsim.models import DseRequest
@@ -80,7 +80,7 @@ def test_two_workers_share_the_chunks_and_give_the_one_process_result(
     assert done is not None, workers[0].text()[-2000:] + workers[1].text()[-2000:]
     assert (done.state, done.n_chunks, done.chunks_done) == (JobState.SUCCEEDED, 24, 24)
     assert done.results == _expected()
-    received = [len(re.findall(r"hwsim\.dse_tasks\.run_chunk\[outbox-\d+\] received", w.text())) for w in workers]
+    received = [len(re.findall(r"hwsim\.dse\.tasks\.run_chunk\[outbox-\d+\] received", w.text())) for w in workers]
     assert sum(received) == 24 and min(received) >= 1, received  # both workers computed chunks
     with tenant_scope(lab.a):
         assert [e.action for e in history(done)].count("succeed") == 1
@@ -92,7 +92,7 @@ def test_chunks_lost_while_the_broker_was_down_are_redelivered_by_the_outbox(
     with tenant_scope(lab.a), broker_down(broker):  # the start message's publication fails: the row stays
         sweep = dse_services.create_sweep(lab.engineer, title="outbox", spec=dse.parse_sweep(SWEEP), chunk_size=200)
     with tenant_scope(lab.a):
-        assert OutboxMessage.objects.get(task="hwsim.dse_tasks.start_sweep").done_at is None
+        assert OutboxMessage.objects.get(task="hwsim.dse.tasks.start_sweep").done_at is None
         assert DseRequest.objects.get(pk=sweep.pk).state == JobState.QUEUED
     start("worker")
     start("beat")  # deliver_outbox re-publishes the start; the chunks follow
@@ -100,7 +100,7 @@ def test_chunks_lost_while_the_broker_was_down_are_redelivered_by_the_outbox(
     assert done is not None and done.state == JobState.SUCCEEDED
     assert done.results == _expected()
     with tenant_scope(lab.a):
-        start_row = OutboxMessage.objects.get(task="hwsim.dse_tasks.start_sweep")
+        start_row = OutboxMessage.objects.get(task="hwsim.dse.tasks.start_sweep")
     assert start_row.attempts >= 2 and start_row.done_at is not None
 
 
@@ -126,7 +126,7 @@ def test_a_chunk_of_a_killed_worker_is_redelivered_and_stored_once(lab: Any, bro
             sweep = dse_services.create_sweep(lab.engineer, title="kill", spec=spec, chunk_size=700)
 
         def chunk_running() -> bool:
-            rows = OutboxMessage.objects.filter(task="hwsim.dse_tasks.run_chunk", done_at__isnull=True)
+            rows = OutboxMessage.objects.filter(task="hwsim.dse.tasks.run_chunk", done_at__isnull=True)
             return rows.filter(started_at__isnull=False).exists()
 
         assert wait_for(chunk_running, timeout=60), first.text()[-3000:]
@@ -140,6 +140,6 @@ def test_a_chunk_of_a_killed_worker_is_redelivered_and_stored_once(lab: Any, bro
     with tenant_scope(lab.a):
         assert sorted(done.chunks.values_list("index", flat=True)) == [0, 1, 2]
         assert [e.action for e in history(done)].count("succeed") == 1
-    attempts = OutboxMessage.objects.filter(task="hwsim.dse_tasks.run_chunk").values_list("attempts", flat=True)
+    attempts = OutboxMessage.objects.filter(task="hwsim.dse.tasks.run_chunk").values_list("attempts", flat=True)
     if broker.folder is not None:  # the filesystem broker lost the fetched message: the outbox sent it again
         assert max(attempts) >= 2, list(attempts)

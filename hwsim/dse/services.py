@@ -6,9 +6,9 @@ killed mid-chord or a message re-delivered by the outbox (:mod:`platform_site.ou
 lose or repeat the callback. Instead every step is a durable outbox message and every step is idempotent:
 
 1. :func:`create_sweep` stores the :class:`~hwsim.models.DseRequest` (queued) and queues
-   :func:`hwsim.dse_tasks.start_sweep` on commit.
+   :func:`hwsim.dse.tasks.start_sweep` on commit.
 2. :func:`start_sweep` takes ``start`` and, **in the same transaction**, queues one
-   :func:`hwsim.dse_tasks.run_chunk` per chunk (``chunk_size`` consecutive configuration indices). A
+   :func:`hwsim.dse.tasks.run_chunk` per chunk (``chunk_size`` consecutive configuration indices). A
    redelivered start finds the sweep running and does nothing; the chunk messages are already in the outbox.
 3. :func:`run_chunk` computes its index range (:func:`hwsim.engine.dse.evaluate_range`, deterministic) and
    inserts one :class:`~hwsim.models.DseChunk` row; the unique (request, index) constraint and
@@ -53,7 +53,7 @@ MAX_PORTAL_CONFIGS = 20_000
 
 def create_sweep(user: Any, *, title: str, spec: dse.SweepSpec, chunk_size: int = dse.DEFAULT_CHUNK_SIZE) -> DseRequest:
     """Store a sweep (queued) and queue its start on commit; logs ``created``. PermissionDenied unless lab staff."""
-    from hwsim import dse_tasks
+    from hwsim.dse import tasks as dse_tasks
 
     if not can(user, "hwsim.create_dse"):
         raise PermissionDenied
@@ -79,7 +79,7 @@ def sweep_spec(sweep: DseRequest) -> dse.SweepSpec:
 
 def start_sweep(request_id: int) -> bool:
     """Start a queued sweep and queue all its chunks in one transaction; False when there was nothing to do."""
-    from hwsim import dse_tasks
+    from hwsim.dse import tasks as dse_tasks
 
     with transaction.atomic():
         sweep = DseRequest.objects.select_for_update().filter(pk=request_id).first()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hwsim import dse_views
+from hwsim.dse import views as dse_views
 
 app_name = "hwsim_dse"
 

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from hwsim.dse_api import DseSweepViewSet
+from hwsim.dse.api import DseSweepViewSet
 
 router = SimpleRouter()
 router.register("dse", DseSweepViewSet, basename="api-hwsim-dse")

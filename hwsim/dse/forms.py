@@ -3,7 +3,7 @@
 List axes are typed as comma-separated values (``16x16, 32x32, 32x128``; ``64, 256``); choices as check
 boxes. ``cleaned_data["spec"]`` is the validated :class:`hwsim.engine.dse.SweepSpec`. Every bad input is a
 translated error on its field (never a 500): malformed numbers, values out of range, duplicates, and a
-sweep larger than :data:`hwsim.dse_services.MAX_PORTAL_CONFIGS`.
+sweep larger than :data:`hwsim.dse.services.MAX_PORTAL_CONFIGS`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hwsim.dse_services import MAX_PORTAL_CONFIGS
+from hwsim.dse.services import MAX_PORTAL_CONFIGS
 from hwsim.engine import dse, packaging
 from hwsim.engine.workloads import BUILTIN_WORKLOADS
 from hwsim.enums import PackageType, Scenario

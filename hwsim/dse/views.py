@@ -17,9 +17,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hwsim import dse_queries, dse_services
-from hwsim.dse_charts import scatter_svg, si
-from hwsim.dse_forms import DATAFLOW_CHOICES, PARTITIONING_CHOICES, DseRequestForm
+from hwsim.dse import queries as dse_queries
+from hwsim.dse import services as dse_services
+from hwsim.dse.charts import scatter_svg, si
+from hwsim.dse.forms import DATAFLOW_CHOICES, PARTITIONING_CHOICES, DseRequestForm
 from hwsim.engine import dse
 from hwsim.engine.workloads import BUILTIN_WORKLOADS
 from hwsim.enums import JobState, PackageType, Scenario

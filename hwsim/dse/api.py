@@ -17,8 +17,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hwsim import dse_queries, dse_services
 from hwsim.api import CONFLICT, ID_PARAMETER, LabAPIMixin
+from hwsim.dse import queries as dse_queries
+from hwsim.dse import services as dse_services
 from hwsim.engine import dse
 from hwsim.models import DseRequest
 from hwsim.serializers import JobStateField
