@@ -5,7 +5,7 @@ Pure Python + matplotlib (Agg backend), no Django. :func:`all_charts` returns ``
 * ``layers:<platform key>:<workload key>`` — per-layer cycles (bars; a filled step line above 60
   layers) with the per-layer PE utilisation (%) on a second axis;
 * ``latency:<platform key>:<workload key>:<scenario>`` — the latency distribution (the result's
-  ``latency_histogram``, ≤ 40 bins) in ms with p50/p90/p99 markers and, for Server, the latency bound;
+  ``latency_histogram``, ≤ 40 bins) in seconds (SI-prefixed ticks) with p50/p90/p99 markers and, for Server, the latency bound;
 * ``cost`` — stacked recurring cost per good package (the five Chiplet Actuary parts) per platform;
 * ``perf_per_usd`` — grouped bars: one group per workload, one bar per platform.
 
@@ -38,6 +38,9 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402  (after selecting the backend)
 from matplotlib.text import Text  # noqa: E402
+from matplotlib.ticker import EngFormatter  # noqa: E402
+
+from hwsim.numbers import eng  # noqa: E402
 
 Box = tuple[float, float, float, float]
 
@@ -63,7 +66,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "cycles": gettext_noop("Cycles"),
     "utilization": gettext_noop("PE utilisation (%)"),
     "latency_title": gettext_noop("Latency distribution: {platform} / {workload} / {scenario}"),
-    "latency_ms": gettext_noop("Latency (ms)"),
+    "latency": gettext_noop("Latency"),
     "count": gettext_noop("Count"),
     "bound": gettext_noop("Latency bound"),
     "valid": gettext_noop("VALID"),
@@ -219,6 +222,7 @@ def _layers_chart(key: str, platform: dict, workload: dict, lab: dict) -> tuple[
     ax.set_xlim(0.4, len(layers) + 0.6)
     ax.set_xlabel(lab["layer"])
     ax.set_ylabel(lab["cycles"])
+    ax.yaxis.set_major_formatter(EngFormatter(sep=" "))
     if len(layers) <= 30:
         ax.set_xticks(xs, [layer["name"] for layer in layers], rotation=90, fontsize=6)
     ax2 = ax.twinx()
@@ -246,7 +250,7 @@ def _latency_chart(key: str, platform: dict, workload: dict, run: dict, lab: dic
         + f" [{verdict}]"
     )
     hist = run["latency_histogram"]
-    edges = [e * 1e3 for e in hist["edges_s"]]
+    edges = list(hist["edges_s"])
     fig = Figure(figsize=(7.5, 2.8))
     ax = fig.subplots()
     ax.stairs(hist["counts"], edges, fill=True, color=COLOURS[5], alpha=0.85)
@@ -258,11 +262,13 @@ def _latency_chart(key: str, platform: dict, workload: dict, run: dict, lab: dic
     ]
     if run.get("latency_bound_s") is not None:
         marks.append((lab["bound"], run["latency_bound_s"], "#c00000", "-"))
-        right = max(right, run["latency_bound_s"] * 1e3)
+        right = max(right, run["latency_bound_s"])
     for name, value_s, colour, style in marks:
-        ax.axvline(value_s * 1e3, color=colour, linestyle=style, linewidth=1.1, label=f"{name} {value_s * 1e3:.4g} ms")
+        ax.axvline(value_s, color=colour, linestyle=style, linewidth=1.1, label=f"{name} {eng(value_s, 's')}")
     ax.set_xlim(0, right * (1.25 if len(hist["counts"]) == 1 else 1.05))
-    ax.set_xlabel(lab["latency_ms"])
+    ax.set_xlabel(lab["latency"])
+    ax.xaxis.set_major_formatter(EngFormatter(unit="s", sep=" "))
+    ax.yaxis.set_major_formatter(EngFormatter(sep=" "))
     ax.set_ylabel(lab["count"])
     ax.legend(loc="upper left", fontsize=7, frameon=False)
     ax.set_title(_wrap(title), fontsize=10)
@@ -307,8 +313,9 @@ def _perf_chart(results: dict, lab: dict) -> tuple[Figure, str]:
         bars = ax.bar(
             xs, [by_key[k] for k, _ in workloads], width=width * 0.95, color=COLOURS[i % len(COLOURS)], label=p["name"]
         )
-        ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
+        ax.bar_label(bars, labels=[eng(v, digits=3) for v in bars.datavalues], fontsize=7, padding=2)
     ax.set_ylabel(lab.get(f"perf_{basis}", basis))
+    ax.yaxis.set_major_formatter(EngFormatter(sep=" "))
     ax.margins(y=0.15)
     fig.legend(loc="outside lower center", ncols=min(2, len(platforms)), fontsize=7, frameon=False)
     ax.set_title(_wrap(title), fontsize=10)
