@@ -5,7 +5,8 @@ Pure Python + matplotlib (Agg backend), no Django. :func:`all_charts` returns ``
 * ``layers:<platform key>:<workload key>`` — per-layer cycles (bars; a filled step line above 60
   layers) with the per-layer PE utilisation (%) on a second axis;
 * ``latency:<platform key>:<workload key>:<scenario>`` — the latency distribution (the result's
-  ``latency_histogram``, ≤ 40 bins) in seconds (SI-prefixed ticks) with p50/p90/p99 markers and, for Server, the latency bound;
+  ``latency_histogram``, ≤ 40 bins) in seconds (SI-prefixed ticks) with p50/p90/p99 markers and, for
+  Server, the latency bound;
 * ``cost`` — stacked recurring cost per good package (the five Chiplet Actuary parts) per platform;
 * ``perf_per_usd`` — grouped bars: one group per workload, one bar per platform.
 
