@@ -164,8 +164,12 @@ class _Watcher:
         self._thread.join(timeout=max(5.0, self.poll_s))
 
     def _owns(self, beat: bool) -> bool:
-        owned = _owned(self.job_id, self.attempt)
-        return bool(owned.update(heartbeat_at=timezone.now())) if beat else owned.exists()
+        """False only on evidence: the job row is visible and no longer this attempt's running row (a row this
+        connection cannot see — e.g. not yet committed by the test that created it — counts as owned)."""
+        if beat and _owned(self.job_id, self.attempt).update(heartbeat_at=timezone.now()):
+            return True
+        row = VerificationJob.objects.filter(pk=self.job_id).values_list("state", "attempt").first()
+        return row is None or row == (JobState.RUNNING, self.attempt)
 
     def _loop(self) -> None:
         last_beat = time.monotonic()
