@@ -169,7 +169,7 @@ def _metric(metric: str) -> str:
 
 
 def _check_lines(checks: dict) -> list[dict]:
-    marks = {True: "✓ 符合 Yes", False: "✗ 不符 No"}
+    marks = {True: "✓", False: "✗"}
     return [{"name": CHECK_NAMES[k], "ok": ok, "text": marks[ok]} for k, ok in checks.items() if ok is not None]
 
 

@@ -139,8 +139,6 @@ def progress_message(message: str) -> str:
     An unknown message is shown as given; ``""`` stays ``""``."""
     if message == "starting":
         return _("Starting")
-    if message == "building report":
-        return _("Building the charts and the certificate")
     for pattern, template in _PROGRESS:
         match = pattern.match(message)
         if match:
