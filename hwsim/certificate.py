@@ -5,12 +5,20 @@ mainstream AI models and MLPerf test items (seed ``003_fa9863a310fbdc37.txt``, O
 驗證實驗室"). :func:`render_certificate_pdf` renders ``hwsim/templates/hwsim/certificate.html`` (A4,
 Traditional Chinese + English, page numbers and the report number in the footer) with WeasyPrint.
 
-Inputs come from the caller (the ``hwsim`` app's report task): the ``results`` of
-:func:`hwsim.runner.run_verification`, its ``charts`` from :func:`hwsim.charts.all_charts` (inlined as
-SVG; a missing chart is simply left out) and the request ``spec`` (only hashed here: the inputs shown
-are the normalised ones echoed in ``results``). The template is rendered by a private Django template
-engine on this app's ``templates`` directory, so it works whether or not ``hwsim`` is in
-``INSTALLED_APPS``; Django settings must be configured (they are in the portal and in pytest-django).
+Inputs come from :func:`hwsim.reports.build_report` (run by the worker when a job succeeds, through
+:func:`certificate_pdf`): the ``results`` of :func:`hwsim.runner.run_verification`, its ``charts`` from
+:func:`hwsim.charts.all_charts` (inlined as SVG; a missing chart is simply left out) and the request
+``spec`` (only hashed here: the inputs shown are the normalised ones echoed in ``results``).
+
+The certificate prints its *digest* (:func:`certificate_digest`, SHA-256 over what it states) and the URL
+of the public verification page; it says plainly that the results are simulated, not MLPerf® results
+(MLPerf is a trademark of MLCommons). Codes are printed as bilingual names (``PACKAGE_NAMES``,
+``DATAFLOW_NAMES``, ``SCENARIO_NAMES``, ``MODEL_NAMES``); numbers with SI prefixes
+(:func:`hwsim.labels.eng`). Abbreviations are defined once, in the legend under the platform table.
+
+The template is rendered by a private Django template engine on this app's ``templates`` directory, so it
+works whether or not ``hwsim`` is in ``INSTALLED_APPS``; Django settings must be configured (they are in
+the portal and in pytest-django).
 
 Fonts: every text uses ``"Noto Sans CJK TC"`` (Debian ``fonts-noto-cjk``,
 ``/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc``); WeasyPrint embeds a subset (with
@@ -30,10 +38,14 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+from hwsim import verdict
+from hwsim.labels import eng
 from hwsim.runner import HISTOGRAM_BINS
 
 __all__ = [
     "CertificateContext",
+    "certificate_digest",
+    "certificate_pdf",
     "certificate_template_context",
     "render_certificate_html",
     "render_certificate_pdf",
@@ -49,10 +61,37 @@ COST_PARTS = (
     ("wasted_kgd_usd", "報廢良裸晶", "Wasted KGD"),
 )
 PACKAGE_NAMES = {
-    "os": "有機基板 Organic substrate (OS)",
-    "fo-chip-first": "扇出型 Fan-out, chip-first",
-    "fo-chip-last": "扇出型 Fan-out, chip-last",
+    "os": "有機基板 Organic substrate",
+    "fo-chip-first": "扇出型（先置晶片）Fan-out, chip-first",
+    "fo-chip-last": "扇出型（後置晶片）Fan-out, chip-last",
     "si": "矽中介層 Silicon interposer (2.5D)",
+}
+DATAFLOW_NAMES = {
+    "os": "輸出駐留 Output stationary",
+    "ws": "權重駐留 Weight stationary",
+    "is": "輸入駐留 Input stationary",
+}
+SCENARIO_NAMES = {
+    "SingleStream": "單一串流 Single stream",
+    "MultiStream": "多重串流 Multi stream",
+    "Server": "伺服器 Server",
+    "Offline": "離線 Offline",
+}
+MODEL_NAMES = {
+    "resnet50_v1_5": "ResNet-50 v1.5",
+    "mobilenet_v1": "MobileNet v1",
+    "bert_large": "BERT-Large",
+    "resnet18": "ResNet-18",
+}
+METRIC_NAMES = {
+    "samples per second": "每秒樣本數 Samples per second",
+    "scheduled samples per second": "每秒排程樣本數 Scheduled samples per second",
+}
+CHECK_NAMES = {
+    "min_duration": "最短執行時間 Min duration",
+    "min_queries": "最少查詢數 Min queries",
+    "early_stopping": "提前停止 Early stopping",
+    "latency_bound": "延遲上限 Latency bound",
 }
 
 
@@ -66,7 +105,7 @@ class CertificateContext:
     (aware or naive; printed as ``YYYY-MM-DD HH:MM`` plus its UTC offset if aware); ``spec``: the request
     spec given to the runner (hashed, SHA-256 of canonical JSON); ``results``: the runner's output;
     ``charts``: ``all_charts(results)``; ``simulator_version``: printed as given (normally
-    ``results["simulator_version"]``).
+    ``results["simulator_version"]``); ``verification_url``: the public verification page (printed if given).
     """
 
     report_number: str
@@ -79,6 +118,7 @@ class CertificateContext:
     results: dict
     charts: dict[str, str]
     simulator_version: str
+    verification_url: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -112,13 +152,53 @@ def _img(svg: str | None, alt: str = "") -> dict | None:
 
 
 def _value(value: float, unit: str) -> str:
-    if unit == "s":
-        return f"{value * 1e3:,.4g} ms"
-    return f"{value:,.1f} {unit}"
+    return eng(value, unit)
 
 
 def _ms(seconds: float | None) -> str:
     return "—" if seconds is None else f"{seconds * 1e3:,.4g}"
+
+
+def _metric(metric: str) -> str:
+    if metric in METRIC_NAMES:
+        return METRIC_NAMES[metric]
+    pct, _, rest = metric.partition(" ")
+    zh = "延遲（提前停止估計）" if rest.startswith("early-stopping") else "延遲"
+    en = "latency (early-stopping estimate)" if rest.startswith("early-stopping") else "latency"
+    return f"第 {pct[1:]} 百分位{zh} {pct[1:]}th-percentile {en}"
+
+
+def _check_lines(checks: dict) -> list[dict]:
+    marks = {True: "✓", False: "✗"}
+    return [{"name": CHECK_NAMES[k], "ok": ok, "text": marks[ok]} for k, ok in checks.items() if ok is not None]
+
+
+def _face(context: CertificateContext, summary: dict, issued: str) -> dict:
+    """What the first page states (the verification page shows exactly this, nothing more)."""
+    results = context.results
+    return {
+        "report_number": context.report_number,
+        "tenant_name": context.tenant_name,
+        "tenant_name_en": context.tenant_name_en,
+        "requester": context.requester,
+        "title": context.title,
+        "issued": issued,
+        "simulator_version": context.simulator_version,
+        "platforms": [p["name"] for p in results["platforms"]],
+        "workloads": [
+            {"key": w["key"], "batch": w["batch"]} for w in (results["platforms"][0]["workloads"] if results else [])
+        ],
+        "scenarios": list(results["scenarios"]),
+        "quick": bool(results["quick"]),
+        "runs": summary["runs"],
+        "valid": summary["valid"],
+        "invalid": summary["invalid"],
+    }
+
+
+def certificate_digest(face: dict, spec_sha256: str, results_sha256: str) -> str:
+    """SHA-256 (hex) of what the certificate states: its face plus the request and results digests."""
+    return _digest({"face": face, "spec_sha256": spec_sha256, "results_sha256": results_sha256})
 
 
 def _platform_row(p: dict) -> dict:
@@ -129,7 +209,7 @@ def _platform_row(p: dict) -> dict:
         "key": p["key"],
         "name": p["name"],
         "array": f"{a['rows']}×{a['cols']}",
-        "dataflow": a["dataflow"].upper(),
+        "dataflow": DATAFLOW_NAMES.get(a["dataflow"], a["dataflow"]),
         "sram": f"{a['ifmap_sram_kib']}/{a['filter_sram_kib']}/{a['ofmap_sram_kib']}",
         "clock": f"{a['clock_ghz']:g}",
         "bandwidth": bw,
@@ -156,11 +236,12 @@ def certificate_template_context(context: CertificateContext) -> dict:
                 runs_invalid += not r["valid"]
                 scenarios.append(
                     {
-                        "name": r["scenario"],
-                        "metric": r["metric"],
+                        "name": SCENARIO_NAMES.get(r["scenario"], r["scenario"]),
+                        "metric": _metric(r["metric"]),
                         "value": _value(r["value"], r["unit"]),
                         "valid": r["valid"],
                         "reasons": r["reasons"],
+                        "checks": _check_lines(verdict.checks(r, results["quick"])),
                         "p50": _ms(r["percentiles_s"]["50"]),
                         "p90": _ms(r["percentiles_s"]["90"]),
                         "p99": _ms(r["percentiles_s"]["99"]),
@@ -171,7 +252,7 @@ def certificate_template_context(context: CertificateContext) -> dict:
                         "bound_source": r.get("latency_bound_source", ""),
                         "chart": _img(
                             charts.get(f"latency:{p['key']}:{w['key']}:{r['scenario']}"),
-                            f"{r['scenario']} latency distribution",
+                            f"{SCENARIO_NAMES.get(r['scenario'], r['scenario'])} latency distribution",
                         ),
                     }
                 )
@@ -191,9 +272,9 @@ def certificate_template_context(context: CertificateContext) -> dict:
                     "macs": f"{net['macs']:,}",
                     "utilization": f"{net['utilization'] * 100:.1f} %",
                     "latency": _ms(net["latency_s"]),
-                    "energy": f"{net['energy_j'] * 1e3:,.4g}",
+                    "energy": eng(net["energy_j"], "J"),
                     "layers": len(w["layers"]),
-                    "perf_per_usd": f"{w['perf_per_usd']:,.4g}",
+                    "perf_per_usd": eng(w["perf_per_usd"]),
                     "perf_basis": basis,
                     "scenarios": scenarios,
                     "chart": _img(charts.get(f"layers:{p['key']}:{w['key']}"), "per-layer cycles"),
@@ -211,23 +292,31 @@ def certificate_template_context(context: CertificateContext) -> dict:
                 "chip_count": cost["chip_count"],
             }
         )
-    names = {p["key"]: p["name"] for p in results["platforms"]}
-    wnames = {w["key"]: w["name"] for p in results["platforms"] for w in p["workloads"]}
+    verdict_summary = verdict.summarise(results)
     summary = [
         {
-            "platform": names[s["platform"]],
-            "workload": wnames[s["workload"]],
-            "scenario": s["scenario"],
-            "value": _value(s["value"], s["unit"]),
-            "valid": s["valid"],
+            "platform": row["platform"],
+            "accelerator": f"{row['rows']}×{row['cols']} {DATAFLOW_NAMES.get(row['dataflow'], row['dataflow'])}",
+            "count": row["chiplets"],
+            "model": f"{MODEL_NAMES.get(row['workload'], row['workload'])}（batch {row['batch']}）",
+            "scenario": SCENARIO_NAMES.get(row["scenario"], row["scenario"]),
+            "units": _metric(row["metric"]),
+            "value": _value(row["value"], row["unit"]),
+            "valid": row["valid"],
+            "checks": _check_lines(row["checks"]),
         }
-        for s in results["summary"]
+        for row in verdict_summary["rows"]
     ]
     first = results["platforms"][0]
     issued = context.issued_at
+    issued_text = issued.strftime("%Y-%m-%d %H:%M") + (issued.strftime(" UTC%z") if issued.tzinfo else "")
+    face = _face(context, verdict_summary, issued_text)
+    spec_sha256, results_sha256 = _digest(context.spec), _digest(results)
     return {
         "c": context,
-        "issued": issued.strftime("%Y-%m-%d %H:%M") + (issued.strftime(" UTC%z") if issued.tzinfo else ""),
+        "face": face,
+        "digest": certificate_digest(face, spec_sha256, results_sha256),
+        "issued": issued_text,
         # W3C-DTF for the PDF metadata: a time needs a zone, so a naive datetime gives the date only
         "issued_w3c": issued.isoformat(timespec="seconds") if issued.tzinfo else issued.date().isoformat(),
         "platform_rows": [_platform_row(p) for p in results["platforms"]],
@@ -240,16 +329,18 @@ def certificate_template_context(context: CertificateContext) -> dict:
             }
             for w in first["workloads"]
         ],
-        "scenarios": ", ".join(results["scenarios"]),
+        "scenarios": "、".join(SCENARIO_NAMES.get(code, code) for code in results["scenarios"]),
         "seed": results["seed"],
         "quick": results["quick"],
-        "spec_sha256": _digest(context.spec),
-        "results_sha256": _digest(results),
+        "spec_sha256": spec_sha256,
+        "results_sha256": results_sha256,
         "platforms": platforms,
         "summary": summary,
         "runs_total": runs_total,
         "runs_invalid": runs_invalid,
+        "runs_valid": runs_total - runs_invalid,
         "all_valid": runs_invalid == 0,
+        "failed_checks": [{"name": CHECK_NAMES[k], "runs": n} for k, n in verdict_summary["failed_checks"].items()],
         "cost_chart": _img(charts.get("cost"), "cost breakdown"),
         "perf_chart": _img(charts.get("perf_per_usd"), "performance per dollar"),
         "histogram_bins": HISTOGRAM_BINS,
@@ -276,3 +367,33 @@ def render_certificate_pdf(context: CertificateContext) -> bytes:
 
     html = render_certificate_html(context)
     return HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf()
+
+
+def certificate_pdf(request, job, charts: dict[str, str], verification_url: str = "") -> tuple[bytes, str, dict]:
+    """The PDF certificate of a succeeded ``job`` of ``request`` (A4, bilingual): ``(pdf, digest, face)``.
+
+    ``charts``: ``all_charts(job.results, labels)`` in the certificate's language; ``digest``: what
+    :func:`certificate_digest` prints on it; ``face``: the statements the verification page may show.
+    Raises ValueError if the job has not succeeded or the request has no report number.
+    """
+    from django.utils import timezone
+
+    if job.state != "succeeded" or not request.report_number:
+        raise ValueError("only a succeeded job has a certificate")
+    person = request.requester.get_full_name() or request.requester.username
+    tenant = request.tenant
+    context = CertificateContext(
+        report_number=request.report_number,
+        tenant_name=tenant.name,
+        tenant_name_en=tenant.name_en,
+        requester=f"{request.requester_org.name} · {person}" if request.requester_org else person,
+        title=request.title,
+        issued_at=timezone.localtime(job.finished_at),
+        spec=job.spec,
+        results=job.results,
+        charts=charts,
+        simulator_version=job.results.get("simulator_version", ""),
+        verification_url=verification_url,
+    )
+    data = certificate_template_context(context)
+    return render_certificate_pdf(context), data["digest"], data["face"]

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hwsim.engine.workloads import BUILTIN_WORKLOADS
 from hwsim.enums import Scenario
-from hwsim.models import PlatformPreset
-from hwsim.runner import MAX_BATCH, validate_spec
+from hwsim.labels import WORKLOAD_TASKS, workload_name
+from hwsim.models import PlatformPreset, runner_spec, spec_refusal
+from hwsim.runner import MAX_BATCH
 from platform_site.forms import BootstrapFormMixin
 from platform_site.models import Organization
 
@@ -82,8 +83,14 @@ class VerificationRequestForm(BootstrapFormMixin, forms.Form):
         """For the template: one row per built-in workload with its checkbox state and batch field."""
         chosen = set(self["workload_keys"].value() or [])
         return [
-            {"key": key, "name": info.name_en, "checked": key in chosen, "batch": self[batch_field_name(key)]}
-            for key, info in BUILTIN_WORKLOADS.items()
+            {
+                "key": key,
+                "name": workload_name(key),
+                "task": WORKLOAD_TASKS.get(key, ""),
+                "checked": key in chosen,
+                "batch": self[batch_field_name(key)],
+            }
+            for key in BUILTIN_WORKLOADS
         ]
 
     def clean_platforms(self) -> Any:
@@ -99,15 +106,14 @@ class VerificationRequestForm(BootstrapFormMixin, forms.Form):
             {"key": key, "batch": data.get(batch_field_name(key)) or 1} for key in BUILTIN_WORKLOADS if key in keys
         ]
         if not self.errors and data.get("platforms"):
-            spec = {
-                "seed": data["seed"],
-                "quick": data["quick"],
-                "platforms": [preset.to_spec() for preset in data["platforms"]],
-                "workloads": [dict(w, params={}) for w in data["workloads"]],
-                "scenarios": list(data["scenarios"]),
-            }
-            try:
-                validate_spec(spec)
-            except ValueError as exc:
-                raise ValidationError(_("The simulator cannot run this request: %(reason)s") % {"reason": exc}) from exc
+            spec = runner_spec(
+                presets=data["platforms"],
+                workloads=data["workloads"],
+                scenarios=data["scenarios"],
+                seed=data["seed"],
+                quick=data["quick"],
+            )
+            refusal = spec_refusal(spec)
+            if refusal:
+                raise ValidationError(refusal)
         return data

@@ -48,6 +48,30 @@ def validate_accelerator(value: Any) -> None:
         raise ValidationError(str(exc)) from exc
 
 
+def runner_spec(*, presets: Any, workloads: Any, scenarios: Any, seed: int, quick: bool) -> dict[str, Any]:
+    """The one place a runner spec (hwsim.runner) is built — for a stored request (:meth:`VerificationRequest.
+    build_spec`), the request form and the API serializer. ``presets``: PlatformPresets in order;
+    ``workloads``: ``[{"key", "batch"}]``; ``scenarios``: Scenario codes."""
+    return {
+        "seed": seed,
+        "quick": quick,
+        "platforms": [preset.to_spec() for preset in presets],
+        "workloads": [{"key": w["key"], "batch": int(w["batch"]), "params": {}} for w in workloads],
+        "scenarios": list(scenarios),
+    }
+
+
+def spec_refusal(spec: dict[str, Any]) -> str | None:
+    """Why the simulator would reject ``spec`` (a translated message for a form / API 400), or None."""
+    from hwsim.runner import validate_spec
+
+    try:
+        validate_spec(spec)
+    except ValueError as exc:
+        return _("The simulator cannot run this request: %(reason)s") % {"reason": exc}
+    return None
+
+
 class PlatformPreset(TenantOwnedModel):
     """A platform in the lab's library: accelerator chiplet × count, die-to-die link, node, package.
 
@@ -77,6 +101,12 @@ class PlatformPreset(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_dataflow_display(self) -> str:
+        """The accelerator's dataflow in words (hwsim.labels; "Weight stationary" when not set)."""
+        from hwsim.labels import dataflow_name
+
+        return dataflow_name(self.accelerator.get("dataflow", "ws"))
 
     def accelerator_config(self) -> AcceleratorConfig:
         """The validated chiplet configuration (raises ConfigError for a bad stored value)."""
@@ -146,13 +176,13 @@ class VerificationRequest(TenantOwnedModel):
     def build_spec(self) -> dict[str, Any]:
         """The runner spec (see hwsim.runner.run_verification): platforms in the order they were chosen."""
         links = RequestPlatform.objects.filter(request=self).select_related("preset").order_by("position", "pk")
-        return {
-            "seed": self.seed,
-            "quick": self.quick,
-            "platforms": [link.preset.to_spec() for link in links],
-            "workloads": [{"key": w["key"], "batch": int(w["batch"]), "params": {}} for w in self.workloads],
-            "scenarios": list(self.scenarios),
-        }
+        return runner_spec(
+            presets=[link.preset for link in links],
+            workloads=self.workloads,
+            scenarios=self.scenarios,
+            seed=self.seed,
+            quick=self.quick,
+        )
 
 
 class RequestPlatform(TenantOwnedModel):
@@ -207,6 +237,14 @@ class VerificationJob(StateMachineMixin, TenantOwnedModel):
     @property
     def is_terminal(self) -> bool:
         return self.state in (S.SUCCEEDED, S.FAILED, S.CANCELLED)
+
+    def seconds_left(self, now: Any = None) -> float | None:
+        """Estimated seconds until a running job ends: elapsed × (1 − progress) / progress, from ``started_at``
+        (the current attempt); ``None`` unless running with progress ≥ 2 % (too early to tell)."""
+        if self.state != S.RUNNING or self.started_at is None or self.progress < 0.02:
+            return None
+        elapsed = ((now or timezone.now()) - self.started_at).total_seconds()
+        return max(0.0, elapsed * (1.0 - self.progress) / self.progress)
 
     @property
     def percent(self) -> int:
@@ -264,7 +302,8 @@ class VerificationJob(StateMachineMixin, TenantOwnedModel):
         permission=CANCEL,
     )
     def cancel(self, *, by: Any, comment: str = "") -> None:
-        """The requester or lab staff stop the job; a running worker notices at its next progress report."""
+        """The requester or lab staff stop the job; the running attempt's watcher stops the run within ~0.25 s
+        (hwsim.jobs.CANCEL_POLL_S)."""
         self.finished_at = timezone.now()
 
 
@@ -375,3 +414,45 @@ class DseChunk(TenantOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "request", "index"], name="hwsim_dse_chunk_unique"),
         ]
+
+
+def _certificate_path(report: VerificationReport, filename: str) -> str:
+    return f"hwsim/certificates/{report.tenant_id}/{filename}"
+
+
+class VerificationReport(TenantOwnedModel):
+    """What the worker builds once a job has succeeded (:mod:`hwsim.reports`): the stored charts and the PDF
+    certificate. Written once, never changed (:meth:`save` refuses an update; the file is never rewritten).
+
+    ``charts``: ``{language code: {chart key: svg}}`` for every language of ``settings.LANGUAGES``;
+    ``certificate``: the PDF in private storage; ``certificate_sha256``: SHA-256 (hex) of the PDF file's
+    bytes; ``certificate_digest``: SHA-256 (hex) printed *on* the certificate — of what it states (a file
+    cannot print its own hash); ``face``: what the certificate's first page states (the only data the public
+    verification page shows); ``build_seconds``: the worker's time to build it all.
+    """
+
+    job = models.OneToOneField(VerificationJob, on_delete=models.PROTECT, related_name="report")
+    report_number = models.CharField(_("report number"), max_length=32)
+    charts = models.JSONField(default=dict, editable=False)
+    certificate = models.FileField(_("certificate"), upload_to=_certificate_path, max_length=255, editable=False)
+    certificate_sha256 = models.CharField(_("certificate file SHA-256"), max_length=64, editable=False)
+    certificate_digest = models.CharField(_("certificate digest"), max_length=64, editable=False)
+    certificate_size = models.PositiveIntegerField(default=0, editable=False)
+    face = models.JSONField(default=dict, editable=False)
+    build_seconds = models.FloatField(default=0.0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification report")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "report_number"], name="hwsim_report_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.report_number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only: a stored report is immutable (ValueError on an update)."""
+        if not self._state.adding:
+            raise ValueError("a verification report is immutable")
+        super().save(*args, **kwargs)

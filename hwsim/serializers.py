@@ -11,8 +11,8 @@ from rest_framework import serializers
 from hwsim.engine.workloads import BUILTIN_WORKLOADS
 from hwsim.enums import JobState, Scenario
 from hwsim.forms import MAX_PLATFORMS
-from hwsim.models import PlatformPreset, VerificationJob, VerificationRequest
-from hwsim.runner import MAX_BATCH, validate_spec
+from hwsim.models import PlatformPreset, VerificationJob, VerificationRequest, runner_spec, spec_refusal
+from hwsim.runner import MAX_BATCH
 
 _STATE_SCHEMA = {
     "type": "string",
@@ -135,19 +135,16 @@ class VerificationRequestCreateSerializer(serializers.Serializer):
         return list(dict.fromkeys(scenarios))
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        spec = {
-            "seed": data["seed"],
-            "quick": data["quick"],
-            "platforms": [p.to_spec() for p in data["platforms"]],
-            "workloads": [dict(w, params={}) for w in data["workloads"]],
-            "scenarios": data["scenarios"],
-        }
-        try:
-            validate_spec(spec)
-        except ValueError as exc:
-            raise serializers.ValidationError(
-                _("The simulator cannot run this request: %(reason)s") % {"reason": exc}
-            ) from exc
+        spec = runner_spec(
+            presets=data["platforms"],
+            workloads=data["workloads"],
+            scenarios=data["scenarios"],
+            seed=data["seed"],
+            quick=data["quick"],
+        )
+        refusal = spec_refusal(spec)
+        if refusal:
+            raise serializers.ValidationError(refusal)
         return data
 
 

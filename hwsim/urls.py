@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hwsim import views
+from hwsim import verify_views, views
 
 app_name = "hwsim"
 
@@ -17,3 +17,6 @@ urlpatterns = [
     path("requests/<int:pk>/results/", views.request_results, name="results"),
     path("requests/<int:pk>/certificate.pdf", views.certificate_download, name="certificate"),
 ]
+
+# Public (no login): the verification page of certificates (hwsim.verify_views).
+urlpatterns += [path("verify/<str:report_number>/", verify_views.verify, name="verify")]

@@ -11,7 +11,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,21 +18,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hwsim import queries, services
-from hwsim.chart_labels import chart_labels
-from hwsim.charts import all_charts
+from hwsim import labels, queries, reports, services
 from hwsim.enums import JobState
 from hwsim.forms import VerificationRequestForm
 from hwsim.models import RequestPlatform, VerificationJob, VerificationRequest
+from hwsim.presentation import results_view
 from platform_site.activity import history
 from platform_site.enums import TenantKind
 from platform_site.pagination import paginate
 from platform_site.rules import can
 from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
-
-#: Seconds the charts and the PDF of a succeeded job stay cached (they depend only on its immutable results).
-CACHE_S = 3600
 
 
 def lab_member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -101,14 +96,21 @@ def request_create(request: HttpRequest, tenant_slug: str) -> HttpResponse:
 def _detail_context(http_request: HttpRequest, vr: VerificationRequest, **extra: Any) -> dict[str, Any]:
     job = queries.latest_job(vr)
     user = http_request.user
+    report = reports.report_of(job) if job is not None and job.state == JobState.SUCCEEDED else None
     context = {
         "vr": vr,
         "job": job,
+        "report": report,
+        "preparing": bool(job and job.state == JobState.SUCCEEDED and report is None),
+        "job_message": labels.progress_message(job.message) if job else "",
+        "time_left": labels.duration(job.seconds_left()) if job and job.state == JobState.RUNNING else "",
+        "workloads": [labels.workload_label(w["key"], w["batch"]) for w in vr.workloads],
+        "scenarios": ", ".join(labels.scenario_name(code) for code in vr.scenarios),
         "platforms": [link.preset for link in RequestPlatform.objects.filter(request=vr).select_related("preset")],
         "history": history(vr, VerificationJob.objects.filter(request=vr)),  # lazy: the status poll never reads it
         "can_cancel": bool(job and not job.is_terminal and can(user, "hwsim.cancel_job", job)),
         "can_submit": can(user, "hwsim.submit_request", vr) and services.submit_refusal(vr) is None,
-        "can_download": bool(job and job.state == JobState.SUCCEEDED and can(user, "hwsim.download_certificate", vr)),
+        "can_download": bool(report and can(user, "hwsim.download_certificate", vr)),
     }
     context.update(extra)
     return context
@@ -162,42 +164,36 @@ def request_submit(request: HttpRequest, tenant_slug: str, pk: int) -> HttpRespo
     return redirect("hwsim:detail", tenant_slug=tenant_slug, pk=vr.pk)
 
 
-def _cache_key(kind: str, job: VerificationJob) -> str:
-    # finished_at makes the key unique even where a test database reuses primary keys.
-    return f"hwsim:{kind}:{job.tenant_id}:{job.pk}:{job.finished_at.timestamp()}:{get_language()}"
-
-
-def charts_for(job: VerificationJob) -> dict[str, str]:
-    """``all_charts`` of a succeeded job's results (cached: a succeeded job's results never change)."""
-    return cache.get_or_set(_cache_key("charts", job), lambda: all_charts(job.results, chart_labels()), CACHE_S)
-
-
 @lab_member_required
 def request_results(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    """The results with their stored charts (built by the worker; this view builds nothing)."""
     vr = get_request_for_user(request, pk)
     job = queries.succeeded_job(vr)
-    if job is None:
+    report = reports.report_of(job)
+    if job is None or report is None:
         messages.info(request, _("The results are not available yet."))
         return redirect("hwsim:detail", tenant_slug=tenant_slug, pk=vr.pk)
     context = {
         "vr": vr,
         "job": job,
-        "results": job.results,
-        "charts": charts_for(job),
+        "report": report,
+        "view": results_view(job.results, reports.charts_in(report, get_language())),
         "can_download": can(request.user, "hwsim.download_certificate", vr),
+        "verify_path": reports.verification_path(request.tenant, report.report_number),
     }
     return render(request, "hwsim/results.html", context)
 
 
 @lab_member_required
 def certificate_download(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    """The PDF certificate (requester's organisation and lab staff only), rendered on demand."""
+    """The stored PDF certificate (requester's organisation and lab staff only): the same bytes every time."""
     vr = get_request_for_user(request, pk, "hwsim.download_certificate")
-    job = queries.succeeded_job(vr)
-    if job is None:
+    report = reports.report_of(queries.succeeded_job(vr))
+    if report is None:
         raise Http404
-    pdf = cache.get_or_set(_cache_key("pdf", job), lambda: services.certificate_pdf(vr, job, charts_for(job)), CACHE_S)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{vr.report_number}.pdf"'
+    response = HttpResponse(reports.certificate_bytes(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.report_number}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["ETag"] = f'"{report.certificate_sha256}"'
+    response["Cache-Control"] = "private, no-transform"
     return response

@@ -20,8 +20,9 @@ from tests.hwsim.factories import VerificationJobFactory
 pytestmark = pytest.mark.django_db
 
 #: Routes that are public by design (the office's landing page, its registration form, and the emailed
-#: invitation link, whose other-tenant / tampered use is tested in tests/platform_site/test_invitations.py).
-PUBLIC_ROUTES = {"tenant_home", "register", "invitation_accept"}
+#: invitation link, whose other-tenant / tampered use is tested in tests/platform_site/test_invitations.py;
+#: the lab's certificate verification page, tested in tests/hwsim/test_verify.py).
+PUBLIC_ROUTES = {"tenant_home", "register", "invitation_accept", "hwsim:verify"}
 
 
 def tenant_routes() -> Iterator[tuple[str, list[str]]]:

@@ -1,9 +1,12 @@
 """The verification lab end to end in real Chromium, with a real Celery worker behind the live server:
 a lab engineer requests a verification of two platforms, watches the htmx progress bar run to the end,
-opens the results with their charts and downloads the PDF certificate."""
+opens the results with their stored charts, downloads the stored PDF certificate (twice: the same bytes)
+and checks it on the public verification page, signed out, as the chip company it is forwarded to would:
+its SHA-256 is genuine, a tampered one is not."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,8 +96,13 @@ def test_engineer_requests_two_platforms_watches_progress_and_downloads_the_cert
     page.wait_for_selector("#job-status[data-state=running]", timeout=60_000)
     bar = page.locator("#job-status [role=progressbar]")
     assert int(bar.get_attribute("aria-valuenow")) < 100
+    # while the Server QPS search runs (seconds) the bar is part-way and shows an estimate of the time left
+    page.wait_for_selector("#job-time-left", timeout=60_000)
+    assert "left" in page.locator("#job-time-left").inner_text() or "剩" in page.locator("#job-time-left").inner_text()
     page.wait_for_selector("#job-status[data-state=succeeded]", timeout=120_000)
     assert bar.get_attribute("aria-valuenow") == "100"
+    # the worker builds and stores the charts and the certificate; the bar polls until they are stored
+    page.wait_for_selector("#job-status[data-report=ready]", timeout=120_000)
     assert page.locator("#job-status[hx-trigger]").count() == 0  # polling stopped
 
     page.click("#results-link")
@@ -113,3 +121,22 @@ def test_engineer_requests_two_platforms_watches_progress_and_downloads_the_cert
         request = VerificationRequest.objects.get()
     assert download.suggested_filename == f"{request.report_number}.pdf"
     assert request.requester_org_id == customer.pk
+    sha = hashlib.sha256(pdf).hexdigest()
+    assert page.locator("#certificate-sha256").inner_text().strip() == sha
+    with page.expect_download() as again:
+        page.click("#certificate-link")
+    assert Path(again.value.path()).read_bytes() == pdf  # stored: byte-identical on every download
+    verify_url = page.locator("#verify-link").get_attribute("href")
+
+    # The chip company holds only the PDF: signed out, it checks number and hash on the verification page.
+    page.context.clear_cookies()
+    page.goto(verify_url)
+    page.fill("#id_sha256", sha)
+    page.click("#verify-button")
+    page.wait_for_selector("#verify-result[data-result=genuine]")
+    assert page.locator("#certificate-face").inner_text().count("邊緣推論晶片跨平台效能驗證") == 1
+    tampered = ("0" if sha[0] != "0" else "1") + sha[1:]
+    page.fill("#id_sha256", tampered)
+    page.click("#verify-button")
+    page.wait_for_selector("#verify-result[data-result=not-genuine]")
+    assert page.locator("#certificate-face").count() == 0

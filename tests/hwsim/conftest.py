@@ -83,3 +83,11 @@ def lab(db: Any) -> Lab:
         b_applicant=persona(b, Role.APPLICANT, org_b),
         outsider=UserFactory(),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (the verification page counts look-ups per client IP there)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -68,7 +68,9 @@ def test_pdf_text_has_title_report_number_and_numbers(pdf, context):
     assert f"{w['network']['cycles']:,}" in text
     assert f"{context.results['platforms'][0]['cost']['total_cost_usd']:,.2f}" in text
     assert "INVALID" in text and "quick run" in text
-    assert "not an MLCommons-certified" in text.replace("\n", " ")
+    flat = text.replace("\n", " ")
+    assert "Simulated result — not an MLPerf® result." in flat and "MLPerf is a trademark of MLCommons" in flat
+    assert "1 scenario runs are VALID" not in flat and "0 of 2 scenario runs are VALID, 2 INVALID" in flat
     assert context.simulator_version in text
 
 
@@ -95,10 +97,17 @@ def test_html_has_charts_and_escapes_user_text(context):
 
 
 def test_results_partial_renders_tables_and_inline_charts(context):
+    from django.utils import translation
+
+    from hwsim.presentation import results_view
+
     template = template_engine().get_template("hwsim/_results.html")
-    html = template.render(Context({"results": context.results, "charts": context.charts}))
+    with translation.override("en"):
+        view = results_view(context.results, context.charts)
+        html = template.render(Context({"view": view}))
     assert html.count("<svg") == len(context.charts)
-    assert "Edge NPU 邊緣" in html and "SingleStream" in html and "INVALID" in html
+    assert "Edge NPU 邊緣" in html and "Single stream" in html and "INVALID" in html
+    assert "SingleStream" not in html.split("<svg")[0]  # the code only inside the charts' ids
     assert "quick run" in html
     assert f"{context.results['platforms'][0]['cost']['total_cost_usd']:.2f}" in html
 

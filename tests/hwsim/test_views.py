@@ -91,8 +91,14 @@ def test_detail_shows_the_progress_bar_that_polls_until_the_job_ends(client: Any
     assert partial.startswith('<div id="job-status"') and 'hx-trigger="every 1s"' in partial
     with tenant_scope(lab.a):
         VerificationJob.objects.filter(pk=job.pk).update(state="succeeded", progress=1.0)
-    done = client.get(_url("status", lab.a, job.request_id)).content.decode()
-    assert "hx-trigger" not in done and 'id="results-link"' in done and 'id="certificate-link"' in done
+    # succeeded, the worker still building the stored report: the bar keeps polling, no link yet
+    preparing = client.get(_url("status", lab.a, job.request_id)).content.decode()
+    assert 'hx-trigger="every 1s"' in preparing and "Building the charts and the certificate" in preparing
+    assert 'id="results-link"' not in preparing
+    vr = _succeeded_request(lab)
+    done = client.get(_url("status", lab.a, vr.pk)).content.decode()
+    assert "hx-trigger" not in done and 'data-report="ready"' in done
+    assert 'id="results-link"' in done and 'id="certificate-link"' in done
 
 
 def test_a_colleague_may_see_but_not_cancel(client: Any, lab: Any) -> None:
