@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "platform_site",
     "cases",
     "review",
+    "suppliers",
     "hwsim",
 ]
 

@@ -1,0 +1,14 @@
+"""The suppliers app's panel on a supplier's home (declared in suppliers.apps.SuppliersConfig)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from suppliers import queries
+from suppliers.enums import ReferralState
+
+
+def supplier_panel(user: Any, tenant: Any) -> dict[str, Any]:
+    """``{"profile": profile | None, "referrals": [referral waiting for an answer, ≤ 10]}`` (two queries)."""
+    waiting = queries.referral_list(user, tenant).filter(state=ReferralState.PROPOSED)
+    return {"profile": queries.own_profile(user, tenant), "referrals": list(waiting[:10])}
