@@ -138,7 +138,10 @@ class TenantConfig:
         5, min_value=1, max_value=30, help_text=_("Working days for a supplier's qualification review.")
     )
     supplier_final_review_days: int = setting(
-        14, min_value=1, max_value=60, help_text=_("Days after qualification within which a supplier's final review is held.")
+        14,
+        min_value=1,
+        max_value=60,
+        help_text=_("Days after qualification within which a supplier's final review is held."),
     )
 
     @classmethod
