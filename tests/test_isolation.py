@@ -16,12 +16,13 @@ from platform_site.enums import TenantKind
 from platform_site.tenancy import tenant_scope
 from tests.factories import InvitationFactory, complete_case
 from tests.hwsim.factories import VerificationJobFactory
+from tests.suppliers.factories import supplier_samples
 
 pytestmark = pytest.mark.django_db
 
 #: Routes that are public by design (the office's landing page, its registration form, and the emailed
 #: invitation link, whose other-tenant / tampered use is tested in tests/platform_site/test_invitations.py).
-PUBLIC_ROUTES = {"tenant_home", "register", "invitation_accept"}
+PUBLIC_ROUTES = {"tenant_home", "register", "invitation_accept", "suppliers:register"}
 
 
 def tenant_routes() -> Iterator[tuple[str, list[str]]]:
@@ -69,7 +70,9 @@ def samples(world):
         preset = job.request.platforms.first()
     common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
     invitation = InvitationFactory(tenant=world.a, organization=world.org_a)
+    supplier = supplier_samples(world, case)
     return {
+        **supplier,
         "members": {**common, "pk": invitation.pk},
         "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
         "api-case-": {**common, "pk": case.pk},
@@ -99,6 +102,14 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "api-case-detail",
         "api-hwsim-request-detail",
         "api-hwsim-preset-detail",
+        "suppliers:detail",
+        "suppliers:design",
+        "suppliers:referral",
+        "suppliers:case",
+        "api-supplier-profile-detail",
+        "api-supplier-design-detail",
+        "api-supplier-referral-detail",
+        "api-supplier-matchmaking-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

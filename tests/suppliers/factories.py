@@ -49,3 +49,30 @@ def design(profile: SupplierProfile, *, state: str = "approved", **fields: Any) 
         obj = ReferenceDesign(tenant=profile.tenant, profile=profile, state=state, **values)
         obj.save()
     return obj
+
+
+def supplier_samples(world: Any, case: Any) -> dict[str, dict[str, Any]]:
+    """tests/test_isolation.py samples for the suppliers routes: tenant-A profile (with background IP), design,
+    referral of ``case``, per route-name prefix (specific prefixes first)."""
+    from suppliers.models import BackgroundIP, Referral
+
+    profile = partner(world.a, "隔離測試光電")
+    item = design(profile)
+    with tenant_scope(world.a):
+        ip = BackgroundIP.objects.create(
+            tenant=world.a, profile=profile, title="專利", kind="patent", owner="隔離測試光電"
+        )
+        referral = Referral.objects.create(
+            tenant=world.a, case=case, profile=profile, role="software", referred_by=world.reviewer
+        )
+    common = {"tenant_slug": "tsmp", "action": "approve", "action_name": "approve", "case_pk": case.pk}
+    return {
+        "suppliers:design": {**common, "pk": item.pk},
+        "suppliers:referral": {**common, "pk": referral.pk},
+        "suppliers:": {**common, "pk": profile.pk, "ip_pk": ip.pk},
+        "api-supplier-profile-": {**common, "pk": profile.pk},
+        "api-supplier-design-": {**common, "pk": item.pk},
+        "api-supplier-referral-": {**common, "pk": referral.pk},
+        "api-supplier-directory-": common,
+        "api-supplier-matchmaking-": {**common, "pk": case.pk},
+    }
