@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from platform_site.activity import history
 from platform_site.consent import consent_paragraphs
+from platform_site.enums import Role
 from platform_site.forms import ApplicantRegistrationForm
 from platform_site.pagination import paginate
-from platform_site.rules import can
+from platform_site.rules import can, primary_organisation
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
@@ -77,7 +78,8 @@ def register(request: HttpRequest, tenant_slug: str) -> HttpResponse:
 @tenant_member_required
 def mine(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     """The supplier's own profile (a draft is made on first visit); 404 for anyone without the supplier role."""
-    if not can(request.user, "suppliers.register_profile", request.tenant):
+    no_org = primary_organisation(request.user, request.tenant, Role.SUPPLIER) is None
+    if no_org or not can(request.user, "suppliers.register_profile", request.tenant):
         raise Http404
     profile = queries.own_profile(request.user, request.tenant) or services.create_profile(request.user, request.tenant)
     return redirect("suppliers:detail", tenant_slug=tenant_slug, pk=profile.pk)
