@@ -90,7 +90,7 @@ def test_a_supplier_registers_fills_in_accepts_and_submits(client, world):
 def test_the_office_reviews_and_the_cto_decides(client, world):
     profile = partner(world.a, "南臺光電", state=S.SUBMITTED)
     client.force_login(world.reviewer)
-    assert 'data-profile="%d"' % profile.pk in client.get(url("list") + "?state=submitted").content.decode()
+    assert f'data-profile="{profile.pk}"' in client.get(url("list") + "?state=submitted").content.decode()
     assert client.post(url("transition", pk=profile.pk, action="start_qualification")).status_code == 302
     assert client.post(url("transition", pk=profile.pk, action="qualify")).status_code == 302
     assert client.post(url("transition", pk=profile.pk, action="approve")).status_code == 403  # the CTO's
