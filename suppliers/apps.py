@@ -31,6 +31,13 @@ class SuppliersConfig(AppConfig):
             tenant_kinds=OFFICES,
             order=42,
         ),
+        NavEntry(
+            _("Matchmaking referrals"),
+            "suppliers:referrals",
+            "suppliers.view_referral_list",
+            tenant_kinds=OFFICES,
+            order=44,
+        ),
         NavEntry(_("My partner profile"), "suppliers:mine", "suppliers.home_supplier", tenant_kinds=OFFICES, order=43),
     )
     home_panels = (
@@ -42,6 +49,15 @@ class SuppliersConfig(AppConfig):
             roles=frozenset({Role.SUPPLIER}),
             tenant_kinds=OFFICES,
             order=40,
+        ),
+        HomePanel(
+            "case-partners",
+            "suppliers/home/applicant.html",
+            "suppliers.homes.applicant_panel",
+            "suppliers.home_applicant",  # only when a case of theirs has a design or referrals
+            roles=frozenset({Role.APPLICANT}),
+            tenant_kinds=OFFICES,
+            order=15,
         ),
     )
     tenant_urls = (("suppliers/", "suppliers.urls"),)

@@ -12,3 +12,8 @@ def supplier_panel(user: Any, tenant: Any) -> dict[str, Any]:
     """``{"profile": profile | None, "referrals": [referral waiting for an answer, ≤ 10]}`` (two queries)."""
     waiting = queries.referral_list(user, tenant).filter(state=ReferralState.PROPOSED)
     return {"profile": queries.own_profile(user, tenant), "referrals": list(waiting[:10])}
+
+
+def applicant_panel(user: Any, tenant: Any) -> dict[str, Any]:
+    """``{"rows": [...]}``: the applicant's cases with a reference design or accepted referrals (three queries)."""
+    return {"rows": queries.applicant_case_services(user, tenant)}

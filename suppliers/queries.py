@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from platform_site.enums import OFFICE_ROLES, Role
@@ -178,6 +178,47 @@ def case_referrals(case: Any) -> list[Referral]:
 def get_referral_for_user(user: Any, tenant: Any, pk: Any, perm: str = "") -> Referral:
     qs = referral_visibility.apply(Referral.objects.select_related("profile__organization", "case"), user, tenant)
     return get_visible_or_404(qs, user, tenant, pk, view_perm="suppliers.view_referral", perm=perm)
+
+
+def _applicant_case_ids(user: Any, tenant: Any) -> Any:
+    from cases.models import DemandCase
+
+    orgs = sorted(organizations_in(user, tenant, Role.APPLICANT))
+    return DemandCase.objects.filter(applicant_org_id__in=orgs).values("pk")
+
+
+def applicant_has_case_services(user: Any, tenant: Any) -> bool:
+    """Whether any case of the applicant's organisations was given a design or referred (one query)."""
+    if not organizations_in(user, tenant, Role.APPLICANT):
+        return False
+    from cases.models import DemandCase
+
+    orgs = sorted(organizations_in(user, tenant, Role.APPLICANT))
+    given = CaseReferenceDesign.objects.filter(case=OuterRef("pk"))
+    referred = Referral.objects.filter(case=OuterRef("pk"))
+    return DemandCase.objects.filter(Q(Exists(given)) | Q(Exists(referred)), applicant_org_id__in=orgs).exists()
+
+
+def applicant_case_services(user: Any, tenant: Any) -> list[dict[str, Any]]:
+    """``[{"case_id", "title", "design": title | None, "accepted": n}]``: the applicant's cases that were given a
+    reference design or have accepted referrals, newest case first, at most 10 (three queries)."""
+    from cases.models import DemandCase
+
+    cases = _applicant_case_ids(user, tenant)
+    designs = dict(CaseReferenceDesign.objects.filter(case__in=cases).values_list("case_id", "design__title"))
+    accepted = dict(
+        Referral.objects.filter(case__in=cases, state=ReferralState.ACCEPTED)
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+        .order_by()
+    )
+    ids = sorted(set(designs) | set(accepted), reverse=True)[:10]
+    titles = dict(DemandCase.objects.filter(pk__in=ids).values_list("pk", "title"))
+    return [
+        {"case_id": pk, "title": titles.get(pk, ""), "design": designs.get(pk), "accepted": accepted.get(pk, 0)}
+        for pk in ids
+    ]
 
 
 def partner_history(profiles: list[SupplierProfile]) -> dict[int, dict[str, int]]:

@@ -54,6 +54,18 @@ rules.add_perm("suppliers.give_reference_design", is_office_reviewer)
 rules.add_perm("suppliers.view_referral", is_office_staff | is_profile_supplier)
 rules.add_perm("suppliers.view_case_services", is_member)  # the page checks cases.view_case
 rules.add_perm("suppliers.home_supplier", is_supplier)
+
+
+@rules.predicate
+def has_case_services(user: Any, tenant: Any) -> bool:
+    """The user applies for a case that was given a reference design or referred (one EXISTS query)."""
+    from suppliers.queries import applicant_has_case_services
+
+    return applicant_has_case_services(user, tenant)
+
+
+rules.add_perm("suppliers.home_applicant", has_role(Role.APPLICANT) & has_case_services)
+rules.add_perm("suppliers.view_referral_list", is_office_staff | is_supplier)
 # Transition permissions (named in the @transition decorators of suppliers.models).
 rules.add_perm("suppliers.supplier_transition", is_profile_supplier)
 rules.add_perm("suppliers.qualification_transition", is_office_reviewer)

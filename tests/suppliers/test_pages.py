@@ -269,3 +269,30 @@ def test_a_supplier_without_a_profile_gets_a_draft_and_others_get_404(client, wo
     second = persona(world.a, Role.SUPPLIER, None)
     client.force_login(second)
     assert client.get(url("mine")).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_the_supplier_and_applicant_home_panels_are_bounded(client, world, django_assert_max_num_queries, n):
+    me = partner(world.a, "甲智能軟體", roles=["software"])
+    design_ = design(me)
+    for i in range(n):
+        case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant, title=f"轉介案{i}")
+        with tenant_scope(world.a):
+            Referral.objects.create(tenant=world.a, case=case, profile=me, role="software", referred_by=world.reviewer)
+    set_fields(case, state=CaseState.REFERENCE_DESIGN)
+    with tenant_scope(world.a):
+        case.refresh_from_db()
+        from suppliers import services
+
+        services.give_reference_design(case, world.reviewer, design_)
+    client.force_login(me.member)
+    home = reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})
+    with django_assert_max_num_queries(8 + _extra()):
+        body = client.get(home, **EN).content.decode()
+    assert 'data-panel="supplier-partner"' in body and body.count("轉介案") == min(n, 10)
+    client.force_login(world.applicant)
+    with django_assert_max_num_queries(14 + _extra()):
+        body = client.get(home, **EN).content.decode()
+    assert 'data-panel="case-partners"' in body and design_.title in body
+    client.force_login(world.other_applicant)
+    assert 'data-panel="case-partners"' not in client.get(home).content.decode()
