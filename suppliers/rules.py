@@ -46,7 +46,8 @@ rules.add_perm("suppliers.edit_profile", is_profile_supplier & is_supplier_edita
 #: Prices and background IP: office staff (incl. the CTO) — and the partner for its own profile, which it fills in.
 rules.add_perm("suppliers.view_confidential", is_office_staff | is_profile_supplier)
 rules.add_perm("suppliers.view_directory", is_office_staff)
-rules.add_perm("suppliers.view_design_catalogue", is_member)  # the list itself is filtered by visibility
+# The catalogue: office staff, suppliers and applicants (the list itself is filtered by visibility).
+rules.add_perm("suppliers.view_design_catalogue", is_office_staff | is_supplier | has_role(Role.APPLICANT))
 rules.add_perm("suppliers.view_design", is_office_staff | is_profile_supplier)
 rules.add_perm("suppliers.edit_design", is_profile_supplier)
 rules.add_perm("suppliers.matchmake", is_office_staff)
