@@ -51,6 +51,15 @@ class SuppliersConfig(AppConfig):
             order=40,
         ),
         HomePanel(
+            "supplier-reviews",
+            "suppliers/home/office.html",
+            "suppliers.homes.office_panel",
+            "suppliers.home_office",  # only while a supplier waits for the 資格審 or the 複審
+            roles=frozenset({Role.OFFICE_REVIEWER, Role.CTO, Role.TENANT_ADMIN}),
+            tenant_kinds=OFFICES,
+            order=35,
+        ),
+        HomePanel(
             "case-partners",
             "suppliers/home/applicant.html",
             "suppliers.homes.applicant_panel",

@@ -17,3 +17,8 @@ def supplier_panel(user: Any, tenant: Any) -> dict[str, Any]:
 def applicant_panel(user: Any, tenant: Any) -> dict[str, Any]:
     """``{"rows": [...]}``: the applicant's cases with a reference design or accepted referrals (three queries)."""
     return {"rows": queries.applicant_case_services(user, tenant)}
+
+
+def office_panel(user: Any, tenant: Any) -> dict[str, Any]:
+    """``{"rows": [profile in review, ≤ 10]}`` with the due dates (one query)."""
+    return {"rows": queries.profiles_in_review(user, tenant)}

@@ -71,6 +71,25 @@ def profile_list(user: Any, tenant: Any, state: str = "") -> QuerySet[SupplierPr
     return qs.defer("search_tokens", "facets").order_by(*LIST_ORDER)
 
 
+#: Onboarding states waiting for the office (資格審) or the CTO's meeting (複審).
+REVIEW_STATES = (OnboardingState.SUBMITTED, OnboardingState.QUALIFICATION, OnboardingState.FINAL_REVIEW)
+
+
+def has_profiles_in_review(tenant: Any) -> bool:
+    """Whether any profile waits for the qualification or final review (one EXISTS query)."""
+    return SupplierProfile.objects.filter(state__in=REVIEW_STATES).exists()
+
+
+def profiles_in_review(user: Any, tenant: Any) -> list[SupplierProfile]:
+    """Up to 10 profiles in review, the qualification queue (soonest due) before the final reviews (soonest due),
+    with their organisation (one query); the office's home panel."""
+    qs = profile_visibility.apply(SupplierProfile.objects.select_related("organization"), user, tenant)
+    rows = list(qs.filter(state__in=REVIEW_STATES).defer("search_tokens", "facets").order_by("created_at", "pk")[:50])
+    key = {OnboardingState.SUBMITTED: 0, OnboardingState.QUALIFICATION: 0, OnboardingState.FINAL_REVIEW: 1}
+    rows.sort(key=lambda p: (key[p.state], p.qualification_due or p.final_review_due or p.created_at.date(), p.pk))
+    return rows[:10]
+
+
 def own_profile(user: Any, tenant: Any) -> SupplierProfile | None:
     """The supplier's own profile (its lowest-id supplier organisation's), or None."""
     orgs = _own_orgs(user, tenant)

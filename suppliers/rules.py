@@ -65,6 +65,15 @@ def has_case_services(user: Any, tenant: Any) -> bool:
     return applicant_has_case_services(user, tenant)
 
 
+@rules.predicate
+def has_profiles_in_review(user: Any, tenant: Any) -> bool:
+    """Some supplier profile waits for the 資格審 or the 複審 (one EXISTS query)."""
+    from suppliers.queries import has_profiles_in_review as waiting
+
+    return waiting(tenant)
+
+
+rules.add_perm("suppliers.home_office", is_office_staff & has_profiles_in_review)
 rules.add_perm("suppliers.home_applicant", has_role(Role.APPLICANT) & has_case_services)
 rules.add_perm("suppliers.view_referral_list", is_office_staff | is_supplier)
 # Transition permissions (named in the @transition decorators of suppliers.models).

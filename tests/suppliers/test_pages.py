@@ -296,3 +296,22 @@ def test_the_supplier_and_applicant_home_panels_are_bounded(client, world, djang
     assert 'data-panel="case-partners"' in body and design_.title in body
     client.force_login(world.other_applicant)
     assert 'data-panel="case-partners"' not in client.get(home).content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_the_office_home_lists_suppliers_in_review_only_while_some_wait(
+    client, world, django_assert_max_num_queries, n
+):
+    home = reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})
+    partner(world.a, "已核准夥伴")
+    client.force_login(world.cto)
+    assert 'data-panel="supplier-reviews"' not in client.get(home).content.decode()
+    for i in range(n):
+        partner(world.a, f"待審供應商{i:02d}", state=(S.SUBMITTED, S.QUALIFICATION, S.FINAL_REVIEW)[i % 3])
+    for user in (world.cto, world.reviewer):
+        client.force_login(user)
+        with django_assert_max_num_queries(12 + _extra()):
+            body = client.get(home, **EN).content.decode()
+        assert 'data-panel="supplier-reviews"' in body and body.count("待審供應商") == min(n, 10)
+    client.force_login(world.applicant)
+    assert 'data-panel="supplier-reviews"' not in client.get(home).content.decode()
