@@ -315,3 +315,46 @@ def test_the_office_home_lists_suppliers_in_review_only_while_some_wait(
         assert 'data-panel="supplier-reviews"' in body and body.count("待審供應商") == min(n, 10)
     client.force_login(world.applicant)
     assert 'data-panel="supplier-reviews"' not in client.get(home).content.decode()
+
+
+def test_api_profile_edit_validates_and_refuses_once_submitted(world):
+    profile = partner(world.a, "南臺光電", state=S.DRAFT)
+    client = api(profile.member)
+    assert client.patch(f"{API}profiles/{profile.pk}/", {"roles": ["nope"]}, format="json").status_code == 400
+    response = client.patch(f"{API}profiles/{profile.pk}/", {"roles": ["chip"], "keywords": "晶片"}, format="json")
+    assert response.status_code == 200 and response.data["roles"] == ["chip"]
+    assert client.post(f"{API}profiles/{profile.pk}/transitions/submit/", {}).status_code == 200
+    response = client.patch(f"{API}profiles/{profile.pk}/", {"keywords": "改"}, format="json")
+    assert response.status_code == 409 and response.data["code"] == "not_editable"
+    assert (
+        api(world.reviewer).patch(f"{API}profiles/{profile.pk}/", {"keywords": "改"}, format="json").status_code == 403
+    )
+
+
+def test_design_pages_publish_approve_give_and_the_applicant_sees_it(client, world):
+    me = partner(world.a, "雲港應用軟體")
+    client.force_login(me.member)
+    form = {
+        "title": "門市貨架缺貨偵測",
+        "description": "影像偵測缺貨。",
+        "roles": ["software"],
+        "industries": ["service"],
+    }
+    assert client.post(url("design_create"), {**form, "indicative_price_ntd": "-1"}).status_code == 200  # form error
+    response = client.post(url("design_create"), {**form, "indicative_price_ntd": "420000"})
+    assert response.status_code == 302
+    pk = int(response.url.rstrip("/").split("/")[-1])
+    assert client.post(url("design_transition", pk=pk, action="publish")).status_code == 302
+    assert client.post(url("design_transition", pk=pk, action="approve")).status_code == 403
+    client.force_login(world.reviewer)
+    assert client.post(url("design_transition", pk=pk, action="approve"), {"reason": "可"}).status_code == 302
+    assert client.post(url("design_transition", pk=pk, action="approve"), **EN).status_code == 409
+    case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
+    set_fields(case, state=CaseState.REFERENCE_DESIGN, customisations=["none"])
+    assert client.post(url("give_design", case_pk=case.pk), {"design": "x"}).status_code == 400
+    assert client.post(url("give_design", case_pk=case.pk), {"design": pk, "note": "先試行兩週"}).status_code == 302
+    client.force_login(world.applicant)
+    body = client.get(url("case", case_pk=case.pk)).content.decode()
+    assert "門市貨架缺貨偵測" in body and "先試行兩週" in body and "420000" not in body
+    assert 'id="give-design"' not in body
+    assert "門市貨架缺貨偵測" in client.get(reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})).content.decode()
