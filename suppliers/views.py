@@ -55,6 +55,7 @@ def _profile_context(request: HttpRequest, profile: SupplierProfile, **extra: An
         "ip_form": BackgroundIPForm(),
         "obligations_form": ObligationsForm(),
         "history": history(profile),
+        "referral_counts": queries.partner_history([profile])[profile.pk],
         **extra,
     }
 

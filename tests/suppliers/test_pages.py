@@ -223,6 +223,8 @@ def test_matchmaking_page_refer_and_the_partner_accepts(client, world):
     )
     assert client.post(url("referral_answer", pk=referral.pk), {"decision": "accept"}).status_code == 302
     # the applicant sees the outcome on its case page (not the ranking)
+    client.force_login(world.reviewer)
+    assert "1 accepted, 0 declined, 0 waiting" in client.get(url("detail", pk=best.pk), **EN).content.decode()
     client.force_login(world.applicant)
     body = client.get(url("case", case_pk=case.pk)).content.decode()
     assert 'data-state="accepted"' in body and 'id="ranking"' not in body
