@@ -26,6 +26,7 @@ from suppliers import matching, queries, services
 from suppliers.enums import Certification, Domain, WorkRole
 from suppliers.models import SupplierProfile
 from suppliers.serializers import (
+    CaseServicesSerializer,
     DirectoryEntrySerializer,
     ReasonSerializer,
     ReferenceDesignSerializer,
@@ -232,3 +233,29 @@ class MatchmakingViewSet(TenantAPIMixin, viewsets.GenericViewSet):
         case = get_case_for_user(request.user, request.tenant, pk, perm="suppliers.matchmake")
         rows = [{"role": r, "label": label, "candidates": c} for r, label, c in matching.ranking(case)]
         return Response(RoleRankingSerializer(rows, many=True).data)
+
+
+class CaseServicesViewSet(TenantAPIMixin, viewsets.GenericViewSet):
+    """A case's reference design and referrals, for office staff and the case's applicant (no prices)."""
+
+    serializer_class = CaseServicesSerializer
+
+    @extend_schema(parameters=TI, responses={200: CaseServicesSerializer})
+    def retrieve(self, request: Request, tenant_slug: str, pk: str) -> Response:
+        case = get_case_for_user(request.user, request.tenant, pk)
+        link = queries.case_design(case)
+        design = None
+        if link is not None:
+            d = link.design
+            design = {
+                "id": d.pk,
+                "title": d.title,
+                "description": d.description,
+                "partner": d.profile.organization.name,
+                "note": link.note,
+            }
+        referrals = queries.case_referrals(case)
+        if not can(request.user, "suppliers.matchmake", case):
+            referrals = [r for r in referrals if r.state == "accepted"]
+        data = {"case": case.pk, "reference_design": design, "referrals": referrals}
+        return Response(CaseServicesSerializer(data, context=self.get_serializer_context()).data)

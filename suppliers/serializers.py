@@ -169,3 +169,11 @@ class RoleRankingSerializer(serializers.Serializer):
     role = serializers.CharField()
     label = serializers.CharField()
     candidates = CandidateSerializer(many=True)
+
+
+class CaseServicesSerializer(serializers.Serializer):
+    """What a case was given on the supply side: the reference design (no price) and its referrals."""
+
+    case = serializers.IntegerField()
+    reference_design = serializers.DictField(allow_null=True)
+    referrals = ReferralSerializer(many=True)

@@ -93,7 +93,8 @@ def _case_context(request: HttpRequest, case: Any, **extra: Any) -> dict[str, An
         "case": case,
         "office": office,
         "ranking": matching.ranking(case) if office else [],
-        "referrals": queries.case_referrals(case),
+        # the applicant sees the partners that accepted (not the declines, their reasons or the ranking)
+        "referrals": [r for r in queries.case_referrals(case) if office or r.state == "accepted"],
         "given": queries.case_design(case),
         "design_form": GiveDesignForm(designs=designs)
         if can(request.user, "suppliers.give_reference_design", case)

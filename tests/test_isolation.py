@@ -110,6 +110,7 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "api-supplier-design-detail",
         "api-supplier-referral-detail",
         "api-supplier-matchmaking-detail",
+        "api-supplier-case-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

@@ -75,4 +75,5 @@ def supplier_samples(world: Any, case: Any) -> dict[str, dict[str, Any]]:
         "api-supplier-referral-": {**common, "pk": referral.pk},
         "api-supplier-directory-": common,
         "api-supplier-matchmaking-": {**common, "pk": case.pk},
+        "api-supplier-case-": {**common, "pk": case.pk},
     }

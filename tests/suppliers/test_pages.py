@@ -360,3 +360,10 @@ def test_design_pages_publish_approve_give_and_the_applicant_sees_it(client, wor
     assert "門市貨架缺貨偵測" in body and "先試行兩週" in body and "420000" not in body
     assert 'id="give-design"' not in body
     assert "門市貨架缺貨偵測" in client.get(reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})).content.decode()
+    data = api(world.applicant).get(f"{API}case-services/{case.pk}/").data
+    assert (
+        data["reference_design"]["title"] == "門市貨架缺貨偵測"
+        and "indicative_price_ntd" not in data["reference_design"]
+    )
+    assert data["reference_design"]["note"] == "先試行兩週" and data["referrals"] == []
+    assert api(world.other_applicant).get(f"{API}case-services/{case.pk}/").status_code == 404
