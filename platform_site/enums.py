@@ -58,3 +58,7 @@ class ActivityAction(models.TextChoices):
     MEMBER_JOINED = "member_joined", _("Member joined")
     INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
     MONEY_CHANGED = "money_changed", _("Amount changed")
+    OBLIGATIONS_ACCEPTED = "obligations_accepted", _("Obligations accepted")
+    REFERENCE_DESIGN_GIVEN = "reference_design_given", _("Reference design given")
+    REFERRAL_MADE = "referral_made", _("Matchmaking referral made")
+    REFERRAL_ANSWERED = "referral_answered", _("Matchmaking referral answered")

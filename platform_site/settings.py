@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "platform_site",
     "cases",
     "review",
+    "suppliers",
     "hwsim",
 ]
 
@@ -319,6 +320,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {  # one name per choice set used by several serializers
+        "IndustryEnum": "cases.enums.Industry",
+        "CaseStateEnum": "cases.enums.CaseState",
+        "WorkRoleEnum": "suppliers.enums.WorkRole",
+        "SupplierStateEnum": "suppliers.enums.OnboardingState",
+        "DesignStateEnum": "suppliers.enums.DesignState",
+        "ReferralStateEnum": "suppliers.enums.ReferralState",
+    },
 }
 
 # --- security (production) ------------------------------------------------------------------------

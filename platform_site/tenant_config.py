@@ -133,6 +133,17 @@ class TenantConfig:
         7, min_value=0, max_value=31, help_text=_("Days before the final-review due date to remind the CTO.")
     )
 
+    # Supplier onboarding (seed 000_9617a3b789ca4d20.txt, 供應端: 資格審 5 個工作天, 複審 資格審結束後兩周內).
+    supplier_qualification_working_days: int = setting(
+        5, min_value=1, max_value=30, help_text=_("Working days for a supplier's qualification review.")
+    )
+    supplier_final_review_days: int = setting(
+        14,
+        min_value=1,
+        max_value=60,
+        help_text=_("Days after qualification within which a supplier's final review is held."),
+    )
+
     @classmethod
     def keys(cls) -> frozenset[str]:
         """The names of all settings."""

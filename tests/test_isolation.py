@@ -16,13 +16,14 @@ from platform_site.enums import TenantKind
 from platform_site.tenancy import tenant_scope
 from tests.factories import InvitationFactory, complete_case
 from tests.hwsim.factories import VerificationJobFactory
+from tests.suppliers.factories import supplier_samples
 
 pytestmark = pytest.mark.django_db
 
 #: Routes that are public by design (the office's landing page, its registration form, and the emailed
 #: invitation link, whose other-tenant / tampered use is tested in tests/platform_site/test_invitations.py;
-#: the lab's certificate verification page, tested in tests/hwsim/test_verify.py).
-PUBLIC_ROUTES = {"tenant_home", "register", "invitation_accept", "hwsim:verify"}
+#: the supplier registration form; the lab's certificate verification page, tested in tests/hwsim/test_reports.py).
+PUBLIC_ROUTES = {"tenant_home", "register", "invitation_accept", "suppliers:register", "hwsim:verify"}
 
 
 def tenant_routes() -> Iterator[tuple[str, list[str]]]:
@@ -70,7 +71,9 @@ def samples(world):
         preset = job.request.platforms.first()
     common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
     invitation = InvitationFactory(tenant=world.a, organization=world.org_a)
+    supplier = supplier_samples(world, case)
     return {
+        **supplier,
         "members": {**common, "pk": invitation.pk},
         "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
         "api-case-": {**common, "pk": case.pk},
@@ -130,6 +133,15 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "api-hwsim-preset-detail",
         "hwsim_dse:results",
         "api-hwsim-dse-detail",
+        "suppliers:detail",
+        "suppliers:design",
+        "suppliers:referral",
+        "suppliers:case",
+        "api-supplier-profile-detail",
+        "api-supplier-design-detail",
+        "api-supplier-referral-detail",
+        "api-supplier-matchmaking-detail",
+        "api-supplier-case-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

@@ -26,11 +26,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CODE_PATTERN = re.compile(r"\b(" + "|".join(role.value for role in Role) + r")\b")
 #: Which panels each demo role's home shows, per tenant (the lab has no qualification queue or committee).
 PANELS = {
-    "tsmp": {
-        Role.APPLICANT: ["my-cases"],
-        Role.OFFICE_REVIEWER: ["qualification-queue"],
-        Role.TENANT_ADMIN: ["qualification-queue"],
-        Role.CTO: ["committee-reviews"],
+    "tsmp": {  # suppliers/demo.py: partners in review, a partner login, referrals on the applicant's case
+        Role.APPLICANT: ["my-cases", "case-partners"],
+        Role.OFFICE_REVIEWER: ["qualification-queue", "supplier-reviews"],
+        Role.TENANT_ADMIN: ["qualification-queue", "supplier-reviews"],
+        Role.CTO: ["committee-reviews", "supplier-reviews"],
+        Role.SUPPLIER: ["supplier-partner"],
     },
     "ailab": {
         Role.APPLICANT: ["my-requests"],

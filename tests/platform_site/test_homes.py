@@ -149,7 +149,6 @@ def test_the_cto_sees_the_cases_waiting_for_the_preliminary_and_final_reviews(cl
     ("persona_name", "label", "text"),
     [
         ("expert", "Expert reviewer", "Review invitations and the cases you score will appear here."),
-        ("supplier", "Supplier (supply side)", "Matchmaking referrals"),
         ("case_manager", "Case manager", "The service projects you manage"),
         ("finance", "Finance admin", "Payment requests, invoices"),
     ],

@@ -21,16 +21,24 @@ from tests.factories import MembershipFactory, OrganizationFactory, TenantFactor
 pytestmark = pytest.mark.django_db
 
 CASES, QUEUE, LAB = "/t/{slug}/cases/", "/t/{slug}/review/queue/", "/t/{slug}/lab/requests/"
+# The suppliers app (issue 9): directory, onboarding, reference designs, referrals, the supplier's own profile.
+DIRECTORY, ONBOARDING, DESIGNS = (
+    "/t/{slug}/suppliers/directory/",
+    "/t/{slug}/suppliers/profiles/",
+    "/t/{slug}/suppliers/designs/",
+)
+MINE, REFERRALS = "/t/{slug}/suppliers/mine/", "/t/{slug}/suppliers/referrals/"
+OFFICE = [CASES, QUEUE, DIRECTORY, ONBOARDING, DESIGNS, REFERRALS]
 OFFICE_MENU = {
-    "applicant": [CASES],
-    "other_applicant": [CASES],
-    "supplier": [CASES],
-    "office_reviewer": [CASES, QUEUE],
-    "cto": [CASES, QUEUE],
+    "applicant": [CASES, DESIGNS],
+    "other_applicant": [CASES, DESIGNS],
+    "supplier": [CASES, DESIGNS, MINE, REFERRALS],
+    "office_reviewer": OFFICE,
+    "cto": OFFICE,
     "expert": [CASES],
     "case_manager": [CASES],
     "finance": [CASES],
-    "tenant_admin": [CASES, QUEUE],
+    "tenant_admin": OFFICE,
     "b_reviewer": [],
     "outsider": [],
 }
@@ -72,14 +80,14 @@ def test_a_superuser_sees_only_what_their_membership_allows(client, world):
     root = get_user_model().objects.create_superuser("root@example.tw", "root@example.tw", "pw-for-tests-2026")
     MembershipFactory(user=root, tenant=world.a, role=Role.APPLICANT, organization=world.org_a)
     client.force_login(root)
-    assert menu(client, "/t/tsmp/cases/") == ["/t/tsmp/cases/"]
+    assert menu(client, "/t/tsmp/cases/") == ["/t/tsmp/cases/", "/t/tsmp/suppliers/designs/"]
 
 
 def test_labels_are_translated_and_ordered_by_the_declared_order(world):
     entries = nav_entries()
     assert [e.order for e in entries] == sorted(e.order for e in entries)
     with translation.override("en"):
-        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] == ["Cases", "Qualification queue"]
+        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)][:2] == ["Cases", "Qualification queue"]
     with translation.override("zh-hant"):
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] != ["Cases", "Qualification queue"]
 
@@ -87,7 +95,7 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
 def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries):
     roles_in(world.reviewer, world.a)  # the context processor's tenant_roles fills the per-user cache
     with django_assert_num_queries(0):
-        assert len(visible_nav(world.reviewer, world.a)) == 2
+        assert len(visible_nav(world.reviewer, world.a)) == 6
 
 
 def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
@@ -105,4 +113,4 @@ def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
 def test_demo_modules_are_found_in_installed_apps_order():
     from platform_site.extensions import demo_seeders
 
-    assert [label for label, _seed in demo_seeders()] == ["cases", "hwsim"]
+    assert [label for label, _seed in demo_seeders()] == ["cases", "suppliers", "hwsim"]
