@@ -120,7 +120,7 @@ class TenantConfig:
         50,
         min_value=1,
         max_value=100,
-        help_text=_("Flag a criterion when the scores spread over more than this % of its scale."),
+        help_text=_("Flag a criterion when the scores spread over more than this percentage of its scale."),
     )
     review_conflict_lookback_years: int = setting(
         3, min_value=0, max_value=10, help_text=_("Years of past affiliations the automatic conflict check reads.")
