@@ -275,6 +275,8 @@ OUTBOX_KEEP_DONE_DAYS = env_float("OUTBOX_KEEP_DONE_DAYS", 7.0)
 HWSIM_JOB_HEARTBEAT_S = env_float("HWSIM_JOB_HEARTBEAT_S", 10.0)
 HWSIM_JOB_STALE_S = env_float("HWSIM_JOB_STALE_S", 60.0)
 HWSIM_JOB_SWEEP_INTERVAL_S = env_float("HWSIM_JOB_SWEEP_INTERVAL_S", 30.0)
+#: The review committee's reminders (review.reminders: scores, unanswered invitations, final-review due dates).
+REVIEW_REMINDER_INTERVAL_S = env_float("REVIEW_REMINDER_INTERVAL_S", 3600.0)
 #: /healthz gives the broker this long to answer.
 HEALTHZ_BROKER_TIMEOUT_S = env_float("HEALTHZ_BROKER_TIMEOUT_S", 1.0)
 # Run by `celery beat` (compose service "beat"; `manage.py rundev` embeds it with -B). A periodic message
@@ -289,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hwsim.tasks.sweep_stale_jobs",
         "schedule": HWSIM_JOB_SWEEP_INTERVAL_S,
         "options": {"expires": HWSIM_JOB_SWEEP_INTERVAL_S},
+    },
+    "review-reminders": {
+        "task": "review.tasks.send_review_reminders",
+        "schedule": REVIEW_REMINDER_INTERVAL_S,
+        "options": {"expires": REVIEW_REMINDER_INTERVAL_S},
     },
 }
 

@@ -129,6 +129,9 @@ class TenantConfig:
     review_score_reminder_days: int = setting(
         2, min_value=0, max_value=14, help_text=_("Days before a meeting to remind experts who have not scored.")
     )
+    review_invitation_reminder_days: int = setting(
+        2, min_value=0, max_value=14, help_text=_("Days after which an unanswered invitation is reminded.")
+    )
     review_final_due_warning_days: int = setting(
         7, min_value=0, max_value=31, help_text=_("Days before the final-review due date to remind the CTO.")
     )
