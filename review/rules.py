@@ -10,7 +10,7 @@ from typing import Any
 
 import rules
 
-from platform_site.rules import is_cto, is_member
+from platform_site.rules import is_cto, is_member, is_office_staff
 
 
 @rules.predicate
@@ -26,3 +26,5 @@ rules.add_perm("review.manage_panel", is_cto)
 rules.add_perm("review.decide", is_cto)
 rules.add_perm("review.respond_invitation", is_invited_expert)
 rules.add_perm("review.view_reviews", is_member)  # pages narrow what each role sees (review.queries)
+rules.add_perm("review.view_overview", is_office_staff)  # the reviews overview (rvops)
+rules.add_perm("review.home_final_due", is_cto)  # the CTO's final-review due dates on their home (rvops)

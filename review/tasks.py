@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from platform_site.enums import TenantKind
 from platform_site.models import Tenant
 from platform_site.tenancy import tenant_scope
-
-#: Tenants that run committee reviews (a verification lab has none).
-REVIEW_TENANT_KINDS = (TenantKind.PLATFORM_OFFICE, TenantKind.GRANT_CALL)
+from review.apps import REVIEW_KINDS
 
 
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)
@@ -20,7 +17,7 @@ def send_review_reminders() -> dict[str, int]:
     from review import reminders
 
     total = dict.fromkeys(reminders.KINDS, 0)
-    for tenant in Tenant.objects.filter(is_active=True, kind__in=REVIEW_TENANT_KINDS).order_by("pk"):
+    for tenant in Tenant.objects.filter(is_active=True, kind__in=sorted(REVIEW_KINDS)).order_by("pk"):
         with tenant_scope(tenant):
             for kind, count in reminders.send_reminders(tenant).items():
                 total[kind] += count

@@ -76,6 +76,7 @@ def samples(world):
         "hwsim:": {**common, "pk": job.request_id},
         "api-hwsim-request-": {**common, "pk": job.request_id},
         "api-hwsim-preset-": {**common, "pk": preset.pk},
+        "review:": {**common},
     }
 
 
