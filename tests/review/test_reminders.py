@@ -28,6 +28,7 @@ def _invited(mtg, *, days_ago=0):
     inv = rf.seat(mtg, state=InvitationState.INVITED)
     with tenant_scope(mtg.tenant):
         log_event(inv, ActivityAction.CREATED, mtg.chair)
+        assert inv.expert.user.email  # cached for the assertions (outside the scope RLS hides the expert)
     if days_ago:
         set_fields(inv, created_at=timezone.now() - dt.timedelta(days=days_ago))
     return inv
@@ -151,3 +152,46 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise ConnectionError("mail server down")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_beat_messages_through_the_broker_and_a_worker_send_one_reminder(tmp_path):
+    """As beat sends it (``send_task`` by the schedule's name), twice, through the real broker to a worker."""
+    import threading
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.core import mail
+
+    from tests.celery_processes import real_broker
+
+    tenant = TenantFactory()
+    mtg = rf.meeting(tenant)
+    set_fields(mtg, scheduled_at=timezone.now() + dt.timedelta(days=1))
+    inv = _accepted(mtg)
+    finished = []
+    done = threading.Event()
+
+    def count(sender=None, **kwargs):
+        if sender is not None and sender.name == "review.tasks.send_review_reminders":
+            finished.append(kwargs.get("retval"))
+            if len(finished) == 2:
+                done.set()
+
+    task_postrun.connect(count, weak=False)
+    try:
+        with real_broker(tmp_path) as broker:
+            with start_worker(
+                broker.app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+            ):
+                name = django_settings.CELERY_BEAT_SCHEDULE["review-reminders"]["task"]
+                broker.app.send_task(name)
+                broker.app.send_task(name)
+                deadline = time.monotonic() + 30
+                while not done.is_set() and time.monotonic() < deadline:
+                    time.sleep(0.1)
+    finally:
+        task_postrun.disconnect(count)
+    assert [r[reminders.SCORE] for r in finished] == [1, 0]
+    assert [m.to for m in mail.outbox] == [[inv.expert.user.email]]
