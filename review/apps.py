@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from platform_site.enums import Role, TenantKind
+from platform_site.extensions import HomePanel, NavEntry
+
+#: The committee works in programme offices and grant-call offices (as the cases it reviews).
+REVIEW_TENANT_KINDS = frozenset({TenantKind.PLATFORM_OFFICE, TenantKind.GRANT_CALL})
+
 
 class ReviewConfig(AppConfig):
     """The review committee (審查委員會): expert pool, preliminary (初審) and final (複審) meetings, panels with
@@ -11,6 +17,44 @@ class ReviewConfig(AppConfig):
 
     name = "review"
     verbose_name = _("Review committee")
+    nav = (
+        NavEntry(
+            _("Expert pool"),
+            "review:expert_list",
+            "review.view_expert_pool",
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=40,
+        ),
+        NavEntry(
+            _("My expert profile"),
+            "review:my_profile",
+            "review.edit_own_profile",
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=45,
+        ),
+    )
+    home_panels = (
+        HomePanel(
+            "review-invitations",
+            "review/home/invitations.html",
+            "review.panel_homes.expert_panel",
+            "review.home_expert",
+            roles=frozenset({Role.EXPERT}),
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=15,
+        ),
+        HomePanel(
+            "panel-replacements",
+            "review/home/replacements.html",
+            "review.panel_homes.replacements_panel",
+            "review.home_replacements",
+            roles=frozenset({Role.CTO}),
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=25,
+        ),
+    )
+    tenant_urls = (("review/", "review.urls"),)
+    api_urls = (("review/", "review.api_urls"),)
 
     def ready(self) -> None:
         from review import rules  # noqa: F401  (registers the permissions)
