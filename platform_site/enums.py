@@ -58,3 +58,8 @@ class ActivityAction(models.TextChoices):
     MEMBER_JOINED = "member_joined", _("Member joined")
     INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
     MONEY_CHANGED = "money_changed", _("Amount changed")
+    # review committee panels (review.services, "expert pool and panels")
+    EXPERT_INVITED = "expert_invited", _("Expert invited")
+    CONFLICT_OVERRIDDEN = "conflict_overridden", _("Invited despite a conflict flag")
+    CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
+    LEAD_DESIGNATED = "lead_designated", _("Lead reviewer designated")

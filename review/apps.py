@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from platform_site.enums import Role, TenantKind
 from platform_site.extensions import HomePanel, NavEntry
 
-#: Committee reviews run in programme offices and grant-call offices, not in a verification lab.
-REVIEW_KINDS = frozenset({TenantKind.PLATFORM_OFFICE, TenantKind.GRANT_CALL})
+#: The committee works in programme offices and grant-call offices (as the cases it reviews).
+REVIEW_TENANT_KINDS = frozenset({TenantKind.PLATFORM_OFFICE, TenantKind.GRANT_CALL})
 
 
 class ReviewConfig(AppConfig):
@@ -18,19 +18,54 @@ class ReviewConfig(AppConfig):
 
     name = "review"
     verbose_name = _("Review committee")
-    nav = (NavEntry(_("Reviews"), "review:overview", "review.view_overview", tenant_kinds=REVIEW_KINDS, order=30),)
+    nav = (
+        NavEntry(_("Reviews"), "review:overview", "review.view_overview", tenant_kinds=REVIEW_TENANT_KINDS, order=30),
+        NavEntry(
+            _("Expert pool"),
+            "review:expert_list",
+            "review.view_expert_pool",
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=40,
+        ),
+        NavEntry(
+            _("My expert profile"),
+            "review:my_profile",
+            "review.edit_own_profile",
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=45,
+        ),
+    )
     home_panels = (
+        HomePanel(
+            "review-invitations",
+            "review/home/invitations.html",
+            "review.panel_homes.expert_panel",
+            "review.home_expert",
+            roles=frozenset({Role.EXPERT}),
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=15,
+        ),
+        HomePanel(
+            "panel-replacements",
+            "review/home/replacements.html",
+            "review.panel_homes.replacements_panel",
+            "review.home_replacements",
+            roles=frozenset({Role.CTO}),
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=25,
+        ),
         HomePanel(
             "final-reviews-due",
             "review/home/final_due.html",
             "review.homes.final_due_panel",
             "review.home_final_due",
             roles=frozenset({Role.CTO}),
-            tenant_kinds=REVIEW_KINDS,
+            tenant_kinds=REVIEW_TENANT_KINDS,
             order=31,
         ),
     )
     tenant_urls = (("review/", "review.urls"),)
+    api_urls = (("review/", "review.api_urls"),)
 
     def ready(self) -> None:
         from review import case_page, rules  # noqa: F401  (registers the permissions and the case-page section)

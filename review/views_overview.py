@@ -9,7 +9,7 @@ from django.shortcuts import render
 from platform_site.rules import can
 from platform_site.views import tenant_member_required
 from review import queries
-from review.apps import REVIEW_KINDS
+from review.apps import REVIEW_TENANT_KINDS
 
 
 @tenant_member_required
@@ -18,7 +18,7 @@ def overview(request: HttpRequest, tenant_slug: str) -> HttpResponse:
 
     404 outside a programme or grant-call office (and for non-members); 403 for members who are not office
     staff (``review.view_overview``)."""
-    if request.tenant.kind not in REVIEW_KINDS:
+    if request.tenant.kind not in REVIEW_TENANT_KINDS:
         raise Http404
     if not can(request.user, "review.view_overview", request.tenant):
         raise PermissionDenied

@@ -106,7 +106,7 @@ def test_overview_and_home_queries_do_not_grow_with_the_experts(client, world, d
     # session, user, tenant, memberships; meetings, waiting cases, final reviews due, experts.
     with django_assert_max_num_queries(8 + _extra()):
         assert client.get(overview_url()).status_code == 200
-    with django_assert_max_num_queries(11 + _extra()):  # every panel of the CTO's home
+    with django_assert_max_num_queries(12 + _extra()):  # every panel of the CTO's home
         assert client.get(home_url()).status_code == 200
 
 
