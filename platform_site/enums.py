@@ -58,3 +58,8 @@ class ActivityAction(models.TextChoices):
     MEMBER_JOINED = "member_joined", _("Member joined")
     INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
     MONEY_CHANGED = "money_changed", _("Amount changed")
+    # review committee meetings (review/services.py, rvmeeting)
+    MEETING_SCHEDULED = "meeting_scheduled", _("Review meeting scheduled")
+    ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
+    SCORES_SAVED = "scores_saved", _("Scores saved")
+    SCORES_SUBMITTED = "scores_submitted", _("Scores submitted")

@@ -10,7 +10,7 @@ from typing import Any
 
 import rules
 
-from platform_site.rules import is_cto, is_member
+from platform_site.rules import is_cto, is_member, is_office_staff
 
 
 @rules.predicate
@@ -26,3 +26,15 @@ rules.add_perm("review.manage_panel", is_cto)
 rules.add_perm("review.decide", is_cto)
 rules.add_perm("review.respond_invitation", is_invited_expert)
 rules.add_perm("review.view_reviews", is_member)  # pages narrow what each role sees (review.queries)
+
+
+# ---- meetings and scores (rvmeeting) ------------------------------------------------------------------------
+@rules.predicate
+def is_accepted_panelist(user: Any, invitation: Any) -> bool:
+    """The user is the invitation's expert and holds the seat (accepted: declared no conflict)."""
+    return is_invited_expert(user, invitation) and invitation.state == "accepted"
+
+
+rules.add_perm("review.view_meeting", is_office_staff)  # the meeting page and its board (CTO acts, staff read)
+rules.add_perm("review.schedule_meeting", is_cto)
+rules.add_perm("review.score", is_accepted_panelist)

@@ -88,3 +88,7 @@ def install_tier_discounts(actor: Any, table: dict[tuple[int, int], int] | None 
             log_event(row, ActivityAction.MONEY_CHANGED, actor, data=data)
         rows.append(row)
     return rows
+
+
+# ---- meetings and scores: scheduling, open / cancel, attendance, scoring are in review.meetings (the
+# ---- writes of one topic, kept apart so no module grows past ~500 lines).
