@@ -95,10 +95,15 @@ class ReviewMeetingViewSet(
         return MeetingDetailSerializer if self.action == "retrieve" else MeetingSerializer
 
     def get_object(self) -> ReviewMeeting:
-        return queries.get_meeting_for_user(self.request.user, self.request.tenant, self.kwargs["pk"])
+        with_panel = self.action == "retrieve"
+        return queries.get_meeting_for_user(
+            self.request.user, self.request.tenant, self.kwargs["pk"], with_panel=with_panel
+        )
 
     def _detail(self, meeting: ReviewMeeting, code: int = status.HTTP_200_OK) -> Response:
-        return Response(MeetingDetailSerializer(meeting, context=self.get_serializer_context()).data, status=code)
+        """The meeting as it is now, with its panel (read again after a write)."""
+        fresh = queries.get_meeting_for_user(self.request.user, self.request.tenant, meeting.pk, with_panel=True)
+        return Response(MeetingDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = ScheduleMeetingSerializer(data=request.data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from cases.enums import CaseState
 from cases.queries import visible_cases
@@ -66,12 +66,17 @@ def cases_awaiting_meeting(user: Any, tenant: Any, limit: int = 20) -> list[Any]
     return list(qs.order_by("created_at", "pk")[:limit])
 
 
-def get_meeting_for_user(user: Any, tenant: Any, pk: Any, perm: str = "review.view_meeting") -> ReviewMeeting:
+def get_meeting_for_user(
+    user: Any, tenant: Any, pk: Any, perm: str = "review.view_meeting", *, with_panel: bool = False
+) -> ReviewMeeting:
     """The meeting ``pk`` with its case, rubric and chair: 404 unless visible and ``review.view_meeting``
-    (office staff), 403 when visible but ``perm`` is denied."""
+    (office staff), 403 when visible but ``perm`` is denied. ``with_panel``: its invitations and their experts
+    prefetched (one more query)."""
     qs = meeting_visibility.apply(
         ReviewMeeting.objects.select_related("case__applicant_org", "rubric", "chair"), user, tenant
     )
+    if with_panel:
+        qs = qs.prefetch_related(Prefetch("invitations", PanelInvitation.objects.select_related("expert__user")))
     return get_visible_or_404(qs, user, tenant, pk, view_perm="review.view_meeting", perm=perm)
 
 
