@@ -21,6 +21,14 @@ from tests.factories import persona
 from tests.review import factories as rf
 
 pytestmark = pytest.mark.django_db
+
+
+def _user(seat):
+    """The seat's expert's user, read in the tenant's scope (row-level security on PostgreSQL)."""
+    with tenant_scope(seat.tenant):
+        return seat.expert.user
+
+
 BASE = "/api/v1/t/tsmp/review/meetings/"
 
 
@@ -80,12 +88,12 @@ def test_the_cto_schedules_opens_and_records_attendance(api, world):
 def test_scores_through_the_api_independent_then_frozen(api, world):
     mtg = rf.meeting(world.a, chair=world.cto)
     me, other, third = rf.seat(mtg), rf.seat(mtg), rf.seat(mtg)
-    api.force_authenticate(other.expert.user)
+    api.force_authenticate(_user(other))
     assert (
         api.post(f"{BASE}{mtg.pk}/scores/", {"scores": _entries(3, 1), "submit": True}, format="json").status_code
         == 200
     )
-    api.force_authenticate(me.expert.user)
+    api.force_authenticate(_user(me))
     mine = api.get(f"{BASE}{mtg.pk}/scores/")
     assert mine.status_code == 200 and mine.data["others_visible"] is False and mine.data["board"] is None
     bad = api.post(f"{BASE}{mtg.pk}/scores/", {"scores": [{"criterion": "value_creation", "value": 9}]}, format="json")
@@ -105,7 +113,7 @@ def test_scores_through_the_api_independent_then_frozen(api, world):
     with tenant_scope(world.a):
         ReviewDecision.objects.create(meeting=mtg, outcome="another_round")
         run_transition(mtg, "close", mtg.chair)
-    api.force_authenticate(me.expert.user)
+    api.force_authenticate(_user(me))
     frozen = api.post(f"{BASE}{mtg.pk}/scores/", {"scores": _entries(2, 2)}, format="json")
     assert frozen.status_code == 409 and frozen.data["code"] == "meeting_closed"
     assert third.pk  # the third seat never scored: the board still lists it
@@ -114,13 +122,13 @@ def test_scores_through_the_api_independent_then_frozen(api, world):
 def test_only_office_staff_read_meetings_and_boards(api, world):
     mtg = rf.meeting(world.a, chair=world.cto)
     seat = rf.seat(mtg)
-    for user in (world.applicant, world.expert, seat.expert.user):
+    for user in (world.applicant, world.expert, _user(seat)):
         api.force_authenticate(user)
         assert api.get(f"{BASE}{mtg.pk}/").status_code == 404
         assert api.get(f"{BASE}{mtg.pk}/board/").status_code == 404
     api.force_authenticate(world.applicant)
     assert api.get(BASE).data["results"] == []
-    api.force_authenticate(seat.expert.user)  # an expert lists the meetings they sit on
+    api.force_authenticate(_user(seat))  # an expert lists the meetings they sit on
     assert [m["id"] for m in api.get(BASE).data["results"]] == [mtg.pk]
 
 
@@ -130,7 +138,7 @@ def test_the_board_api_queries_do_not_grow_with_the_panel(api, world, django_ass
     for i in range(experts):
         seat = rf.seat(mtg)
         with tenant_scope(world.a):
-            meetings.save_scores(seat, seat.expert.user, {"value_creation": {"value": 1 + i % 3}})
+            meetings.save_scores(seat, _user(seat), {"value_creation": {"value": 1 + i % 3}})
     api.force_authenticate(world.cto)
     # tenant, memberships, meeting, criteria, seats, scores, leniency
     with django_assert_max_num_queries(7 + _extra()):
@@ -180,13 +188,13 @@ def test_every_meeting_route_is_404_in_another_tenant(client, world):
     b_meeting = rf.meeting(world.b)
     b_seat = rf.seat(b_meeting)
     b_cto = persona(world.b, Role.CTO)
-    for user in (world.b_reviewer, b_cto, b_seat.expert.user, world.outsider):
+    for user in (world.b_reviewer, b_cto, _user(b_seat), world.outsider):
         client.force_login(user)
         for path in _routes(mtg):
             for method in (client.get, client.post):
                 status = method(path).status_code
                 assert status in (404, 405), (user, path, method.__name__, status)
-    client.force_login(seat.expert.user)  # A's expert under B's slug, with A's and B's ids
+    client.force_login(_user(seat))  # A's expert under B's slug, with A's and B's ids
     for path in _routes(mtg) + _routes(b_meeting):
         b_path = path.replace("/t/tsmp/", f"/t/{world.b.slug}/")
         assert client.get(b_path).status_code in (404, 405), b_path  # 405: a POST-only page
@@ -195,7 +203,7 @@ def test_every_meeting_route_is_404_in_another_tenant(client, world):
     for path in _routes(mtg):
         if "/score" not in path and "actions" not in path and "attendance" not in path and "transitions" not in path:
             assert client.get(path).status_code == 200, path
-    client.force_login(seat.expert.user)
+    client.force_login(_user(seat))
     assert client.get(reverse("review:score", kwargs={"tenant_slug": "tsmp", "pk": mtg.pk})).status_code == 200
 
 
@@ -206,8 +214,8 @@ def test_a_meeting_of_tenant_b_cannot_be_scored_through_tenant_a(api, world):
     rf.expert(world.a)  # some A pool entry
     from tests.factories import MembershipFactory
 
-    MembershipFactory(user=b_seat.expert.user, tenant=world.a, role=Role.EXPERT, organization=None)
-    api.force_authenticate(b_seat.expert.user)
+    MembershipFactory(user=_user(b_seat), tenant=world.a, role=Role.EXPERT, organization=None)
+    api.force_authenticate(_user(b_seat))
     response = api.post(f"{BASE}{b_meeting.pk}/scores/", {"scores": _entries()}, format="json")
     assert response.status_code == 404
     with tenant_scope(world.b):

@@ -16,10 +16,16 @@ from platform_site.transitions import run_transition
 from review import meetings
 from review.enums import InvitationState, MeetingState, ReviewStage
 from review.models import ReviewDecision, ReviewMeeting, Score
-from tests.factories import set_fields
+from tests.factories import reload, set_fields
 from tests.review import factories as rf
 
 pytestmark = pytest.mark.django_db
+
+
+def _user(seat):
+    """The seat's expert's user, read in the tenant's scope (row-level security on PostgreSQL)."""
+    with tenant_scope(seat.tenant):
+        return seat.expert.user
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +53,7 @@ def _score(seat, tier, linkage, submit=True):
         "recommendation": {"value": 1},
     }
     with tenant_scope(seat.tenant):
-        meetings.save_scores(seat, seat.expert.user, entries, submit=submit)
+        meetings.save_scores(seat, _user(seat), entries, submit=submit)
 
 
 def test_the_cto_schedules_a_round_from_the_waiting_list(client, world):
@@ -93,17 +99,17 @@ def test_open_cancel_and_attendance_from_the_meeting_page(client, world):
     client.force_login(world.cto)
     assert client.post(url("meeting_action", pk=mtg.pk, action="close")).status_code == 404
     assert client.post(url("meeting_action", pk=mtg.pk, action="open")).status_code == 302
-    mtg.refresh_from_db()
+    mtg = reload(mtg)
     assert mtg.state == MeetingState.IN_SESSION
     bad = client.post(url("attendance", pk=mtg.pk), {"applicant_attendance": "teleport"})
     assert bad.status_code == 400
     data = {f"expert_{seats[0].pk}": "yes", f"expert_{seats[1].pk}": "no", "applicant_attendance": "in_person"}
     assert client.post(url("attendance", pk=mtg.pk), data).status_code == 302
-    seats[0].refresh_from_db()
-    mtg.refresh_from_db()
+    seats[0] = reload(seats[0])
+    mtg = reload(mtg)
     assert (seats[0].attended, mtg.applicant_attendance) == (True, "in_person")
     assert client.post(url("meeting_action", pk=mtg.pk, action="cancel"), {"comment": "改期"}).status_code == 302
-    mtg.refresh_from_db()
+    mtg = reload(mtg)
     assert mtg.state == MeetingState.CANCELLED
     refused = client.post(url("attendance", pk=mtg.pk), {"applicant_attendance": "absent"})
     assert refused.status_code == 409 and "can no longer change" in refused.content.decode()
@@ -112,7 +118,7 @@ def test_open_cancel_and_attendance_from_the_meeting_page(client, world):
 def test_the_expert_scores_on_the_rubric_and_submits(client, world):
     mtg = rf.meeting(world.a, chair=world.cto)
     seat = rf.seat(mtg)
-    client.force_login(seat.expert.user)
+    client.force_login(_user(seat))
     page = client.get(url("score", pk=mtg.pk))
     assert page.status_code == 200 and "Value creation (tier)" in page.content.decode()
     bad = client.post(url("score", pk=mtg.pk), {"value_creation": "7", "submit": "1"})
@@ -148,7 +154,7 @@ def test_the_expert_scores_on_the_rubric_and_submits(client, world):
 def test_only_an_accepted_seat_reaches_the_scoring_page(client, world, state):
     mtg = rf.meeting(world.a, chair=world.cto)
     seat = rf.seat(mtg, state=state)
-    client.force_login(seat.expert.user)
+    client.force_login(_user(seat))
     assert client.get(url("score", pk=mtg.pk)).status_code == 404
     assert client.post(url("score", pk=mtg.pk), {"value_creation": "1"}).status_code == 404
     client.force_login(world.cto)  # the chair does not score (no seat)
@@ -160,7 +166,7 @@ def test_independent_visibility_shows_the_others_only_after_submitting(client, w
     me, other = rf.seat(mtg), rf.seat(mtg)
     _score(other, 3, 2)
     _score(me, 1, 5, submit=False)
-    client.force_login(me.expert.user)
+    client.force_login(_user(me))
     body = client.get(url("score", pk=mtg.pk)).content.decode()
     assert 'id="others-hidden"' in body and f"理由{other.pk}" not in body and str(other.expert) not in body
     _score(me, 1, 5, submit=True)
@@ -175,7 +181,7 @@ def test_open_visibility_shows_the_others_at_once(client, world):
     mtg = rf.meeting(world.a, chair=world.cto)
     me, other = rf.seat(mtg), rf.seat(mtg)
     _score(other, 3, 2)
-    client.force_login(me.expert.user)
+    client.force_login(_user(me))
     assert f"理由{other.pk}" in client.get(url("score", pk=mtg.pk)).content.decode()
 
 
@@ -186,7 +192,7 @@ def test_scores_are_frozen_after_close_on_the_page_too(client, world):
     with tenant_scope(world.a):
         ReviewDecision.objects.create(meeting=mtg, outcome="another_round")
         run_transition(mtg, "close", mtg.chair)
-    client.force_login(seats[0].expert.user)
+    client.force_login(_user(seats[0]))
     body = client.get(url("score", pk=mtg.pk)).content.decode()
     assert 'id="frozen"' in body and 'id="score-form"' not in body
     late = client.post(url("score", pk=mtg.pk), {"value_creation": "1", "submit": "1"})
@@ -205,7 +211,7 @@ def test_the_board_shows_scores_side_by_side_with_the_dispersion_flag_and_lenien
     assert 'id="dispersion-alert"' in body
     assert body.count('data-dispersed="1"') == 1  # tiers 1-3 disagree; linkage 4, 4, 4 agrees
     assert all(str(seat.expert) in body for seat in seats)
-    for persona in (seats[0].expert.user, world.applicant, world.expert):
+    for persona in (_user(seats[0]), world.applicant, world.expert):
         client.force_login(persona)
         assert client.get(url("board", pk=mtg.pk)).status_code == 404
         assert client.get(url("meeting", pk=mtg.pk)).status_code == 404

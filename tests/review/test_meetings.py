@@ -20,10 +20,18 @@ from review import meetings, scoring
 from review.board import meeting_board
 from review.enums import InvitationState, MeetingMode, MeetingState, ReviewStage
 from review.models import ReviewDecision, RubricCriterion, Score
-from tests.factories import TenantFactory, persona, set_fields
+from tests.factories import TenantFactory, persona, reload, set_fields
 from tests.review import factories as rf
 
 pytestmark = pytest.mark.django_db
+
+
+def _user(seat):
+    """The seat's expert's user, read in the tenant's scope (row-level security on PostgreSQL)."""
+    with tenant_scope(seat.tenant):
+        return seat.expert.user
+
+
 SOON = dt.timedelta(days=5)
 
 
@@ -144,7 +152,7 @@ def test_attendance_is_recorded_and_logged_until_close(tenant):
         entry = ActivityLog.objects.get(action=ActivityAction.ATTENDANCE_RECORDED)
         assert entry.data["changes"]["applicant_attendance"] == {"before": "", "after": "in_person"}
         with pytest.raises(PermissionDenied):
-            meetings.record_attendance(mtg, seats[0].expert.user, experts={}, applicant_attendance="absent")
+            meetings.record_attendance(mtg, _user(seats[0]), experts={}, applicant_attendance="absent")
         set_fields(mtg, state=MeetingState.CLOSED)
         with pytest.raises(TransitionRefused) as refused:
             meetings.record_attendance(mtg, mtg.chair, experts={}, applicant_attendance="absent")
@@ -160,7 +168,7 @@ def _tsmp(seat, tier=2, linkage=4, submit=False, **extra):
     }
     entries.update(extra)
     with tenant_scope(seat.tenant):
-        return meetings.save_scores(seat, seat.expert.user, entries, submit=submit)
+        return meetings.save_scores(seat, _user(seat), entries, submit=submit)
 
 
 def test_scores_are_validated_per_kind_and_need_justifications_to_submit(tenant):
@@ -174,12 +182,12 @@ def test_scores_are_validated_per_kind_and_need_justifications_to_submit(tenant)
         ({"no_such_item": {"value": 1}}, "no_such_item"),
     ):
         with tenant_scope(tenant), pytest.raises(ValidationError) as invalid:
-            meetings.save_scores(seat, seat.expert.user, bad)
+            meetings.save_scores(seat, _user(seat), bad)
         assert list(invalid.value.message_dict) == [key]
     with tenant_scope(tenant):
-        meetings.save_scores(seat, seat.expert.user, {"value_creation": {"value": 1}})  # a draft may be partial
+        meetings.save_scores(seat, _user(seat), {"value_creation": {"value": 1}})  # a draft may be partial
         with pytest.raises(ValidationError) as invalid:
-            meetings.save_scores(seat, seat.expert.user, {}, submit=True)
+            meetings.save_scores(seat, _user(seat), {}, submit=True)
         assert set(invalid.value.message_dict) == {"value_creation", "local_linkage", "recommendation"}
     scores = _tsmp(seat, submit=True)
     assert {s.criterion.key: s.value for s in scores} == {
@@ -188,8 +196,7 @@ def test_scores_are_validated_per_kind_and_need_justifications_to_submit(tenant)
         "recommendation": 1,
         "comments": None,
     }
-    seat.refresh_from_db()
-    assert seat.scores_submitted_at is not None
+    assert reload(seat).scores_submitted_at is not None
     with tenant_scope(tenant):
         assert ActivityLog.objects.filter(action=ActivityAction.SCORES_SUBMITTED).count() == 1
 
@@ -199,7 +206,7 @@ def test_only_the_seated_expert_scores(tenant):
     invited = rf.seat(mtg, state=InvitationState.INVITED)
     seat = rf.seat(mtg)
     with tenant_scope(tenant):
-        for user, inv in ((invited.expert.user, invited), (seat.expert.user, invited), (mtg.chair, seat)):
+        for user, inv in ((_user(invited), invited), (_user(seat), invited), (mtg.chair, seat)):
             with pytest.raises(PermissionDenied):
                 meetings.save_scores(inv, user, {"value_creation": {"value": 1}})
 
@@ -293,7 +300,7 @@ def test_grant_call_weighted_total_is_exact(values, exact, shown):
         assert str(scoring.shown(total)) == shown
     seat = rf.seat(mtg)
     with tenant_scope(tenant):
-        meetings.save_scores(seat, seat.expert.user, {k: {"value": v} for k, v in by_key.items()}, submit=True)
+        meetings.save_scores(seat, _user(seat), {k: {"value": v} for k, v in by_key.items()}, submit=True)
         board = meeting_board(mtg)
     assert board.weighted and [str(t) for t in board.totals] == [shown] and str(board.panel_total) == shown
 
