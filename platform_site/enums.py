@@ -63,3 +63,8 @@ class ActivityAction(models.TextChoices):
     CONFLICT_OVERRIDDEN = "conflict_overridden", _("Invited despite a conflict flag")
     CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
     LEAD_DESIGNATED = "lead_designated", _("Lead reviewer designated")
+    # review committee meetings (review/services.py, rvmeeting)
+    MEETING_SCHEDULED = "meeting_scheduled", _("Review meeting scheduled")
+    ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
+    SCORES_SAVED = "scores_saved", _("Scores saved")
+    SCORES_SUBMITTED = "scores_submitted", _("Scores submitted")

@@ -19,7 +19,10 @@ class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = _("Review committee")
     nav = (
-        NavEntry(_("Reviews"), "review:overview", "review.view_overview", tenant_kinds=REVIEW_TENANT_KINDS, order=30),
+        NavEntry(_("Reviews"), "review:overview", "review.view_overview", tenant_kinds=REVIEW_TENANT_KINDS, order=28),
+        NavEntry(
+            _("Review meetings"), "review:meetings", "review.view_meeting", tenant_kinds=REVIEW_TENANT_KINDS, order=30
+        ),
         NavEntry(
             _("Expert pool"),
             "review:expert_list",

@@ -55,3 +55,15 @@ rules.add_perm("review.home_replacements", is_cto)
 # case page, the cases API and document downloads all check ``cases.view_case``. cases must not import
 # review, so review widens the permission here (cases.rules is imported first, above).
 rules.set_perm("cases.view_case", can_view_case | is_cleared_expert)
+
+
+# ---- meetings and scores (rvmeeting) ------------------------------------------------------------------------
+@rules.predicate
+def is_accepted_panelist(user: Any, invitation: Any) -> bool:
+    """The user is the invitation's expert and holds the seat (accepted: declared no conflict)."""
+    return is_invited_expert(user, invitation) and invitation.state == "accepted"
+
+
+rules.add_perm("review.view_meeting", is_office_staff)  # the meeting page and its board (CTO acts, staff read)
+rules.add_perm("review.schedule_meeting", is_cto)
+rules.add_perm("review.score", is_accepted_panelist)

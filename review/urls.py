@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review import panel_views, pool_views, views_overview
+from review import meeting_views, panel_views, pool_views, views_overview
 
 app_name = "review"
 
@@ -28,4 +28,12 @@ urlpatterns = [
     path("invitations/<int:inv_pk>/decline/", panel_views.invitation_decline, name="invitation_decline"),
     path("invitations/<int:inv_pk>/withdraw/", panel_views.panel_withdraw, name="panel_withdraw"),
     path("invitations/<int:inv_pk>/lead/", panel_views.panel_lead, name="panel_lead"),
+    # meetings and scores (rvmeeting)
+    path("meetings/", meeting_views.meeting_list, name="meetings"),
+    path("cases/<int:case_pk>/schedule/", meeting_views.meeting_schedule, name="schedule"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/actions/<slug:action>/", meeting_views.meeting_action, name="meeting_action"),
+    path("meetings/<int:pk>/attendance/", meeting_views.meeting_attendance, name="attendance"),
+    path("meetings/<int:pk>/board/", meeting_views.meeting_board_page, name="board"),
+    path("meetings/<int:pk>/score/", meeting_views.meeting_score, name="score"),
 ]

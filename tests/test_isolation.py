@@ -69,14 +69,18 @@ def samples(world):
         preset = job.request.platforms.first()
     common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
     invitation = InvitationFactory(tenant=world.a, organization=world.org_a)
+    from tests.review import factories as review_factories
+
+    meeting = review_factories.meeting(world.a, case)
     return {
+        "review:": {**common, "pk": meeting.pk, "case_pk": meeting.case_id, "action": "open"},
+        "api-review-meeting-": {**common, "pk": meeting.pk, "action_name": "open"},
         "members": {**common, "pk": invitation.pk},
         "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
         "api-case-": {**common, "pk": case.pk},
         "hwsim:": {**common, "pk": job.request_id},
         "api-hwsim-request-": {**common, "pk": job.request_id},
         "api-hwsim-preset-": {**common, "pk": preset.pk},
-        "review:": {**common},
     }
 
 
