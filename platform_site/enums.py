@@ -58,3 +58,4 @@ class ActivityAction(models.TextChoices):
     MEMBER_JOINED = "member_joined", _("Member joined")
     INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
     MONEY_CHANGED = "money_changed", _("Amount changed")
+    MINUTES_ISSUED = "minutes_issued", _("Minutes issued")

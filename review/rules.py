@@ -10,7 +10,8 @@ from typing import Any
 
 import rules
 
-from platform_site.rules import is_cto, is_member
+from platform_site.enums import Role
+from platform_site.rules import has_role, is_cto, is_member, is_office_staff
 
 
 @rules.predicate
@@ -26,3 +27,9 @@ rules.add_perm("review.manage_panel", is_cto)
 rules.add_perm("review.decide", is_cto)
 rules.add_perm("review.respond_invitation", is_invited_expert)
 rules.add_perm("review.view_reviews", is_member)  # pages narrow what each role sees (review.queries)
+
+# decisions, minutes and the tier-discount table (the office reads; the CTO decides; CTO or tenant admin edit
+# the table, which is money: billing multiplies by it)
+rules.add_perm("review.view_decisions", is_office_staff)
+rules.add_perm("review.view_tier_discounts", is_office_staff)
+rules.add_perm("review.edit_tier_discounts", has_role(Role.CTO, Role.TENANT_ADMIN))
