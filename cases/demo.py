@@ -121,7 +121,8 @@ CASES = [
     ),
 ]
 
-# target state -> the path of (kind, name or decision) steps from draft
+# target state -> the path of (kind, name or decision) steps from draft: "t" a plain transition, "d" a
+# qualification decision, "c" a committee outcome (in the portal only a closed review meeting takes it)
 PATHS: dict[str, list[tuple[str, str]]] = {
     "draft": [],
     "submitted": [("t", "submit")],
@@ -139,14 +140,14 @@ PATHS: dict[str, list[tuple[str, str]]] = {
         ("t", "submit"),
         ("t", "start_qualification"),
         ("d", QualificationDecision.PROCEED),
-        ("t", "pass_preliminary"),
+        ("c", "pass_preliminary"),
     ],
     "in_service": [
         ("t", "submit"),
         ("t", "start_qualification"),
         ("d", QualificationDecision.PROCEED),
-        ("t", "pass_preliminary"),
-        ("t", "pass_final"),
+        ("c", "pass_preliminary"),
+        ("c", "pass_final"),
     ],
 }
 
@@ -238,8 +239,9 @@ def _seed_case(
     reviewer, cto = site.people[Role.OFFICE_REVIEWER], site.people[Role.CTO]
     for step, name in PATHS[target]:
         if step == "t":
-            actor = applicant if name == "submit" else cto if name.startswith("pass_") else reviewer
-            services.transition_case(case, name, actor)
+            services.transition_case(case, name, applicant if name == "submit" else reviewer)
+        elif step == "c":  # the committee's outcome (review/demo.py adds the meetings and decisions behind it)
+            services.committee_transition(case, name, cto)
         else:
             applicant_type, need, can_serve, customise = CHECKLISTS[name]
             services.decide_qualification(

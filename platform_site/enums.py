@@ -68,3 +68,4 @@ class ActivityAction(models.TextChoices):
     ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
     SCORES_SAVED = "scores_saved", _("Scores saved")
     SCORES_SUBMITTED = "scores_submitted", _("Scores submitted")
+    MINUTES_ISSUED = "minutes_issued", _("Minutes issued")

@@ -37,6 +37,13 @@ class ReviewConfig(AppConfig):
             tenant_kinds=REVIEW_TENANT_KINDS,
             order=45,
         ),
+        NavEntry(
+            _("Tier discounts"),
+            "review:tier_discounts",
+            "review.edit_tier_discounts",
+            tenant_kinds=REVIEW_TENANT_KINDS,
+            order=60,
+        ),
     )
     home_panels = (
         HomePanel(

@@ -6,6 +6,7 @@ final-review due dates and the case page's due date (rvops).
 Meetings and scores (rvmeeting): office staff see every meeting of the tenant (the CTO acts, the others read);
 an expert sees the meetings where they hold an accepted seat (declared no conflict); the other roles' rules are
 registered by the apps / parts that serve them (``meeting_visibility.rule``).
+Decisions, minutes and the applicant's view (rvdecision).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from cases import queries as case_queries
 from cases.enums import CaseState
 from cases.models import DemandCase
 from cases.queries import case_visibility, visible_cases
@@ -29,12 +32,22 @@ from review.conflicts import conflicted_expert_ids
 from review.enums import (
     OPEN_INVITATION_STATES,
     OPEN_MEETING_STATES,
+    DecisionState,
     InvitationState,
     MeetingState,
     ReviewStage,
     ScoreVisibility,
 )
-from review.models import CaseReview, Expert, ExpertAffiliation, PanelInvitation, ReviewMeeting, Score
+from review.models import (
+    CaseReview,
+    Expert,
+    ExpertAffiliation,
+    PanelInvitation,
+    ReviewDecision,
+    ReviewMeeting,
+    Score,
+    TierDiscount,
+)
 
 
 # ---- expert pool, panels, declarations, expert visibility (rvpanel) -----------------------------------------
@@ -473,3 +486,72 @@ def others_visible(seat: PanelInvitation) -> bool:
 def seat_scores(seat: PanelInvitation) -> dict[int, Score]:
     """criterion id → the seat's score (one query)."""
     return {s.criterion_id: s for s in Score.objects.filter(invitation=seat)}
+
+
+# ---- decisions, minutes and the applicant's view -------------------------------------------------------------
+def meeting_for_decision(user: Any, tenant: Any, pk: Any) -> ReviewMeeting:
+    """The meeting ``pk`` of ``tenant`` for its decision page, with the case, chair, rubric and decision (and its
+    case manager) joined: Http404 unless ``user`` is office staff of ``tenant`` (``review.view_decisions``)."""
+    qs = ReviewMeeting.objects.select_related(
+        "case__applicant_org", "chair", "rubric", "decision__case_manager", "tenant"
+    )
+    return get_visible_or_404(qs, user, tenant, pk, view_perm="review.view_decisions")
+
+
+# panel_of(meeting): the one in the rvpanel section above (same query, lead first).
+
+
+def case_managers(tenant: Any) -> QuerySet:
+    """Users with the case_manager role (個案管理師) in ``tenant``, by name (the supplier app narrows this later)."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__tenant=tenant, memberships__role=Role.CASE_MANAGER, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def tier_discount_table() -> list[TierDiscount]:
+    """The current tenant's tier-discount entries, by tier then rating (best rating first)."""
+    return list(TierDiscount.objects.order_by("value_creation_tier", "-local_linkage_rating"))
+
+
+def applicant_view(user: Any, tenant: Any, case_pk: Any) -> dict[str, Any]:
+    """What the applicant (or anyone who may see the case) is shown of the committee's work on case
+    ``case_pk``: ``{"case", "meetings": [meeting], "show_names": bool}``; each meeting carries ``released``
+    (its decision once the CTO released it, else None) and ``panel_names`` (the names of the experts who
+    accepted, only when ``tenant.config.review_show_expert_names``; else []). Never scores. Http404 when the
+    case is not visible to ``user`` (another tenant's, another organisation's). Three or four queries."""
+    case = case_queries.get_case_for_user(user, tenant, case_pk)
+    show_names = bool(tenant.config.review_show_expert_names)
+    qs = (
+        ReviewMeeting.objects.filter(case=case)
+        .exclude(state=MeetingState.CANCELLED)
+        .select_related("decision__case_manager")
+        .order_by("scheduled_at", "pk")
+    )
+    if show_names:
+        accepted = PanelInvitation.objects.filter(state=InvitationState.ACCEPTED).select_related("expert__user")
+        qs = qs.prefetch_related(Prefetch("invitations", queryset=accepted, to_attr="accepted_seats"))
+    meetings = list(qs)
+    for meeting in meetings:
+        decision = getattr(meeting, "decision", None)
+        meeting.released = decision if decision is not None and decision.state == DecisionState.RELEASED else None
+        meeting.panel_names = (
+            [seat.expert.user.get_full_name() or seat.expert.user.get_username() for seat in meeting.accepted_seats]
+            if show_names
+            else []
+        )
+    return {"case": case, "meetings": meetings, "show_names": show_names}
+
+
+def visible_decisions(user: Any, tenant: Any) -> QuerySet[ReviewDecision]:
+    """Decisions ``user`` may list in ``tenant``: office staff all; others only the released decisions of the
+    cases they may see (an applicant: their organisation's). Meeting, case and case manager joined."""
+    qs = ReviewDecision.objects.select_related("meeting__case", "case_manager").order_by(
+        "-meeting__scheduled_at", "-pk"
+    )
+    if can(user, "review.view_decisions", tenant):
+        return qs
+    cases = case_queries.visible_cases(user, tenant).values("pk")
+    return qs.filter(state=DecisionState.RELEASED, meeting__case__in=cases)

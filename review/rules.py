@@ -67,3 +67,9 @@ def is_accepted_panelist(user: Any, invitation: Any) -> bool:
 rules.add_perm("review.view_meeting", is_office_staff)  # the meeting page and its board (CTO acts, staff read)
 rules.add_perm("review.schedule_meeting", is_cto)
 rules.add_perm("review.score", is_accepted_panelist)
+
+# decisions, minutes and the tier-discount table (the office reads; the CTO decides; CTO or tenant admin edit
+# the table, which is money: billing multiplies by it)
+rules.add_perm("review.view_decisions", is_office_staff)
+rules.add_perm("review.view_tier_discounts", is_office_staff)
+rules.add_perm("review.edit_tier_discounts", has_role(Role.CTO, Role.TENANT_ADMIN))

@@ -60,3 +60,18 @@ def send_review_reminders() -> dict[str, int]:
             for kind, count in reminders.send_reminders(tenant).items():
                 total[kind] += count
     return total
+
+
+# ---- decisions and minutes (rvdecision) -------------------------------------------------------------------------
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=120, time_limit=180)
+def render_minutes(*, tenant_id: int, decision_id: int) -> bool:
+    """Render and store the minutes PDF of a recorded decision once (:func:`review.minutes.issue_minutes`;
+    re-runs store nothing). Queued on commit by :func:`review.services.close_with_decision`. Returns whether a
+    file was stored."""
+    from review.minutes import issue_minutes
+
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return False
+    with tenant_scope(tenant):
+        return issue_minutes(decision_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review import meeting_views, panel_views, pool_views, views_overview
+from review import decision_views, meeting_views, panel_views, pool_views, views_overview
 
 app_name = "review"
 
@@ -36,4 +36,10 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", meeting_views.meeting_attendance, name="attendance"),
     path("meetings/<int:pk>/board/", meeting_views.meeting_board_page, name="board"),
     path("meetings/<int:pk>/score/", meeting_views.meeting_score, name="score"),
+    # decisions, minutes, the applicant's view, the tier-discount table (rvdecision)
+    path("meetings/<int:pk>/decision/", decision_views.decision_page, name="decision"),
+    path("meetings/<int:pk>/decision/release/", decision_views.decision_release, name="decision_release"),
+    path("meetings/<int:pk>/minutes.pdf", decision_views.minutes_download, name="minutes"),
+    path("cases/<int:case_pk>/committee/", decision_views.case_committee, name="case_committee"),
+    path("tier-discounts/", decision_views.tier_discounts, name="tier_discounts"),
 ]

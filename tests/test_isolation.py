@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from platform_site.enums import TenantKind
 from platform_site.tenancy import tenant_scope
-from tests.factories import InvitationFactory, complete_case
+from tests.factories import InvitationFactory, complete_case, set_fields
 from tests.hwsim.factories import VerificationJobFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,10 @@ def test_the_route_walk_finds_the_case_pages_and_api():
         "hwsim:detail",
         "hwsim:certificate",
         "api-hwsim-request-results",
+        "review:decision",
+        "review:case_committee",
+        "api-review-decision-list",
+        "api-review-case-committee",
     } <= names
 
 
@@ -69,18 +73,35 @@ def samples(world):
         preset = job.request.platforms.first()
     common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
     invitation = InvitationFactory(tenant=world.a, organization=world.org_a)
-    from tests.review import factories as review_factories
-
-    meeting = review_factories.meeting(world.a, case)
+    review = _review_samples(world, case)
     return {
-        "review:": {**common, "pk": meeting.pk, "case_pk": meeting.case_id, "action": "open"},
-        "api-review-meeting-": {**common, "pk": meeting.pk, "action_name": "open"},
+        **review,
         "members": {**common, "pk": invitation.pk},
         "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
         "api-case-": {**common, "pk": case.pk},
         "hwsim:": {**common, "pk": job.request_id},
         "api-hwsim-request-": {**common, "pk": job.request_id},
         "api-hwsim-preset-": {**common, "pk": preset.pk},
+    }
+
+
+def _review_samples(world, case):
+    """A tenant-A committee meeting of ``case`` with a recorded decision (review app routes)."""
+    from review.enums import DecisionOutcome, DecisionState, MeetingState
+    from review.models import ReviewDecision
+    from tests.review import factories as rf
+
+    meeting = rf.meeting(world.a, case, chair=world.cto)
+    with tenant_scope(world.a):
+        decision = ReviewDecision.objects.create(meeting=meeting, outcome=DecisionOutcome.REJECT)
+        ReviewDecision.objects.filter(pk=decision.pk).update(state=DecisionState.RECORDED)
+    set_fields(meeting, state=MeetingState.CLOSED)
+    common = {"tenant_slug": "tsmp", "case_pk": case.pk}
+    return {
+        "review:": {**common, "pk": meeting.pk, "action": "open"},
+        "api-review-meeting-": {**common, "pk": meeting.pk, "action_name": "open"},
+        "api-review-decision-": {**common, "pk": decision.pk},
+        "api-review-case-committee": common,
     }
 
 
@@ -104,6 +125,9 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "api-case-detail",
         "api-hwsim-request-detail",
         "api-hwsim-preset-detail",
+        "review:decision",
+        "review:case_committee",
+        "api-review-decision-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

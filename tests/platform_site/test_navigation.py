@@ -21,16 +21,17 @@ from tests.factories import MembershipFactory, OrganizationFactory, TenantFactor
 pytestmark = pytest.mark.django_db
 
 CASES, QUEUE, LAB = "/t/{slug}/cases/", "/t/{slug}/review/queue/", "/t/{slug}/lab/requests/"
+TIERS = "/t/{slug}/review/tier-discounts/"  # the tier-discount table: CTO and tenant admin edit it
 OFFICE_MENU = {
     "applicant": [CASES],
     "other_applicant": [CASES],
     "supplier": [CASES],
     "office_reviewer": [CASES, QUEUE],
-    "cto": [CASES, QUEUE],
+    "cto": [CASES, QUEUE, TIERS],
     "expert": [CASES],
     "case_manager": [CASES],
     "finance": [CASES],
-    "tenant_admin": [CASES, QUEUE],
+    "tenant_admin": [CASES, QUEUE, TIERS],
     "b_reviewer": [],
     "outsider": [],
 }
