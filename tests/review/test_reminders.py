@@ -4,16 +4,16 @@ import datetime as dt
 
 import pytest
 from django.conf import settings as django_settings
+from django.core import mail
 from django.utils import timezone
 
 from cases.enums import CaseState
-from platform_site.activity import log_event
-from platform_site.enums import ActivityAction, Role
+from cases.services import committee_transition
+from platform_site.enums import Role
 from platform_site.tenancy import tenant_scope
-from platform_site.transitions import run_transition
-from review import reminders
+from review import reminders, services
 from review.enums import InvitationState
-from review.models import CaseReview, ConflictDeclaration
+from review.models import CaseReview
 from review.tasks import send_review_reminders
 from tests.factories import TenantFactory, persona, set_fields
 from tests.review import factories as rf
@@ -24,10 +24,10 @@ NONE_SENT = dict.fromkeys(reminders.KINDS, 0)
 
 
 def _invited(mtg, *, days_ago=0):
-    """An invitation sent (and logged, as the invite service logs it) ``days_ago`` days ago."""
-    inv = rf.seat(mtg, state=InvitationState.INVITED)
+    """An invitation the CTO sent (review.services.invite_expert, logged) ``days_ago`` days ago."""
+    exp = rf.expert(mtg.tenant)
     with tenant_scope(mtg.tenant):
-        log_event(inv, ActivityAction.CREATED, mtg.chair)
+        inv = services.invite_expert(mtg, exp, mtg.chair)
         assert inv.expert.user.email  # cached for the assertions (outside the scope RLS hides the expert)
     if days_ago:
         set_fields(inv, created_at=timezone.now() - dt.timedelta(days=days_ago))
@@ -35,21 +35,22 @@ def _invited(mtg, *, days_ago=0):
 
 
 def _accepted(mtg, *, scored=False):
-    """An invitation the expert accepted through the machine (declared no conflict first)."""
+    """An invitation the expert accepted (declared no conflict first), through the services."""
     inv = _invited(mtg)
     with tenant_scope(mtg.tenant):
-        ConflictDeclaration.objects.create(invitation=inv, has_conflict=False, text_version="test")
-        run_transition(inv, "accept", inv.expert.user)
+        services.declare_conflicts(inv, inv.expert.user, has_conflict=False)
+        services.accept_invitation(inv, inv.expert.user)
     if scored:
         set_fields(inv, scores_submitted_at=timezone.now())
     return inv
 
 
 def _in_final_review(tenant, cto, due):
-    """A case whose preliminary review passed (the real transition, logged) with its final review due ``due``."""
+    """A case whose preliminary review passed (the committee's transition, logged) with its final review due
+    ``due`` (the due date arranged: closing a real meeting sets it from today)."""
     case = rf.case_in(tenant)
     with tenant_scope(tenant):
-        run_transition(case, "pass_preliminary", cto)
+        committee_transition(case, "pass_preliminary", cto, notify=False)
         CaseReview.objects.create(case=case, preliminary_ended_on=due - dt.timedelta(days=30), final_review_due=due)
     return case
 
@@ -94,8 +95,8 @@ def test_no_reminder_for_a_past_or_cancelled_meeting(mailoutbox):
     set_fields(past, scheduled_at=timezone.now() - dt.timedelta(hours=1))
     _accepted(past)
     cancelled = rf.meeting(tenant)
-    set_fields(cancelled, scheduled_at=timezone.now() + dt.timedelta(days=1), state="cancelled")
     _invited(cancelled, days_ago=5)
+    set_fields(cancelled, scheduled_at=timezone.now() + dt.timedelta(days=1), state="cancelled")
     assert send_review_reminders.apply().get() == NONE_SENT
     assert mailoutbox == []
 
@@ -162,7 +163,6 @@ def test_two_beat_messages_through_the_broker_and_a_worker_send_one_reminder(tmp
 
     from celery.contrib.testing.worker import start_worker
     from celery.signals import task_postrun
-    from django.core import mail
 
     from tests.celery_processes import real_broker
 
@@ -170,6 +170,7 @@ def test_two_beat_messages_through_the_broker_and_a_worker_send_one_reminder(tmp
     mtg = rf.meeting(tenant)
     set_fields(mtg, scheduled_at=timezone.now() + dt.timedelta(days=1))
     inv = _accepted(mtg)
+    mail.outbox.clear()  # the invitation email itself (queued on commit: this test commits)
     finished = []
     done = threading.Event()
 
