@@ -1,7 +1,9 @@
 """What the review app adds to the case page (registered with :mod:`cases.hooks`; cases imports no review).
 
-The final-review due date (複審: seed 000_9617a3b789ca4d20.txt "初審結束後一個月內完成"), overdue flagged,
-once the preliminary review has ended.
+Once the case has reached the committee (初審 / 複審, seed 000_9617a3b789ca4d20.txt): the final-review due date
+("初審結束後一個月內完成", overdue flagged while the case is still in 複審), the committee's page for the case
+(meetings, attendance requirement, released decisions), and for office staff its meetings — the CTO also gets
+"Schedule a meeting" when the current stage has no open meeting. Two queries.
 """
 
 from __future__ import annotations
@@ -13,20 +15,36 @@ from django.utils import timezone
 
 from cases.enums import CaseState
 from cases.hooks import case_section
+from platform_site.rules import can
 from review import queries
+from review.enums import OPEN_MEETING_STATES, ReviewStage
+
+#: The stage a case waits for in each committee state.
+STAGE_OF_STATE = {CaseState.PRELIMINARY_REVIEW: ReviewStage.PRELIMINARY, CaseState.FINAL_REVIEW: ReviewStage.FINAL}
 
 
 @case_section(order=10)
-def final_review_due(request: Any, case: Any) -> str:
-    """The committee file's dates (one query); empty when the preliminary review has not ended."""
+def committee_section(request: Any, case: Any) -> str:
+    """The committee card, or "" for a case that never reached 初審."""
+    meetings = queries.case_meetings(case)
     review_file = queries.case_review_file(case)
-    if review_file is None or review_file.final_review_due is None:
+    stage = STAGE_OF_STATE.get(case.state)
+    if stage is None and not meetings and review_file is None:
         return ""
+    user, tenant = request.user, request.tenant
     today = timezone.localdate()
+    due = review_file.final_review_due if review_file else None
+    pending = case.state == CaseState.FINAL_REVIEW
     context = {
+        "case": case,
         "file": review_file,
-        "pending": case.state == CaseState.FINAL_REVIEW,
-        "overdue": case.state == CaseState.FINAL_REVIEW and review_file.final_review_due < today,
-        "days_left": (review_file.final_review_due - today).days,
+        "due": due,
+        "pending": pending,
+        "overdue": bool(due and pending and due < today),
+        "days_left": (due - today).days if due else None,
+        "meetings": meetings if can(user, "review.view_meeting", tenant) else [],
+        "can_schedule": stage is not None
+        and can(user, "review.schedule_meeting", case)
+        and not any(m.stage == stage and m.state in OPEN_MEETING_STATES for m in meetings),
     }
-    return render_to_string("review/case_due.html", context, request=request)
+    return render_to_string("review/case_committee_section.html", context, request=request)

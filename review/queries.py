@@ -400,6 +400,11 @@ def cto_final_due_panel(tenant: Any, today: dt.date | None = None) -> dict[str, 
     return {"files": files, "count": counts["count"], "overdue_count": counts["overdue"], "today": today}
 
 
+def case_meetings(case: Any) -> list[ReviewMeeting]:
+    """Every meeting of ``case``, stage then round (one query)."""
+    return list(ReviewMeeting.objects.filter(case=case).order_by("-stage", "round", "pk"))
+
+
 def case_review_file(case: Any) -> CaseReview | None:
     """The committee file of ``case`` (preliminary review end, final-review due date), or None. One query."""
     return CaseReview.objects.filter(case=case).first()

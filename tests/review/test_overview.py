@@ -168,4 +168,23 @@ def test_the_case_page_shows_the_final_review_due_date_and_flags_it_overdue(clie
     body = client.get(url).content.decode()
     assert 'id="final-review-due"' in body and 'data-flag="overdue"' not in body
     fresh_url = reverse("cases:detail", kwargs={"tenant_slug": "tsmp", "pk": fresh.pk})
-    assert 'id="final-review-due"' not in client.get(fresh_url).content.decode()
+    body = client.get(fresh_url).content.decode()
+    assert 'id="final-review-due"' not in body and 'id="committee-link"' in body
+    assert 'id="schedule-link"' not in body  # the applicant schedules nothing
+
+
+def test_the_cto_schedules_from_the_case_page_until_a_meeting_of_the_stage_is_open(client, world):
+    case = rf.case_in(world.a, applicant_org=world.org_a)
+    draft = rf.case_in(world.a, CaseState.SUBMITTED, applicant_org=world.org_a)
+    client.force_login(world.cto)
+    url = reverse("cases:detail", kwargs={"tenant_slug": "tsmp", "pk": case.pk})
+    body = client.get(url).content.decode()
+    assert reverse("review:schedule", kwargs={"tenant_slug": "tsmp", "case_pk": case.pk}) in body
+    meeting = rf.meeting(world.a, case, chair=world.cto)
+    body = client.get(url).content.decode()
+    assert 'id="schedule-link"' not in body
+    assert reverse("review:meeting", kwargs={"tenant_slug": "tsmp", "pk": meeting.pk}) in body
+    set_fields(meeting, state=MeetingState.CLOSED)  # e.g. "another round": the next one can be scheduled
+    assert 'id="schedule-link"' in client.get(url).content.decode()
+    draft_url = reverse("cases:detail", kwargs={"tenant_slug": "tsmp", "pk": draft.pk})
+    assert 'id="committee-review"' not in client.get(draft_url).content.decode()  # not at the committee yet
