@@ -6,6 +6,7 @@ automatically; a route whose URL arguments this test cannot fill makes it fail u
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -69,7 +70,13 @@ def samples(world):
         preset = job.request.platforms.first()
     common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
     invitation = InvitationFactory(tenant=world.a, organization=world.org_a)
+    panel = _review_panel_samples(world, case)
     return {
+        **{
+            prefix: {**common, **panel}
+            for prefix in ("review:expert", "review:my_", "review:panel", "review:invitation")
+        },
+        "api-review-invitation": {**common, "pk": panel["inv_pk"]},
         "members": {**common, "pk": invitation.pk},
         "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
         "api-case-": {**common, "pk": case.pk},
@@ -77,6 +84,17 @@ def samples(world):
         "api-hwsim-request-": {**common, "pk": job.request_id},
         "api-hwsim-preset-": {**common, "pk": preset.pk},
     }
+
+
+def _review_panel_samples(world, case):
+    """Tenant-A rows of the review app's expert pool and panels (review.urls, rvpanel's routes)."""
+    from tests.review import factories as rf
+
+    mtg = rf.meeting(world.a, case, chair=world.cto)
+    exp = rf.expert(world.a)
+    aff = rf.affiliation(exp, "22099131", dt.date(2020, 1, 1))
+    inv = rf.seat(mtg, exp)
+    return {"meeting_pk": mtg.pk, "expert_pk": exp.pk, "aff_pk": aff.pk, "inv_pk": inv.pk}
 
 
 def _urls(samples):
@@ -99,6 +117,7 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "api-case-detail",
         "api-hwsim-request-detail",
         "api-hwsim-preset-detail",
+        "review:expert_detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]
