@@ -137,7 +137,7 @@ def test_the_cto_sees_the_cases_waiting_for_the_preliminary_and_final_reviews(cl
     queued = make_case(world.a, world.org_a, CaseState.SUBMITTED, due=TODAY)
     b_case = make_case(world.b, world.org_b, CaseState.PRELIMINARY_REVIEW)
     body = home(client, world.cto)
-    assert panels(body) == ["committee-reviews"]
+    assert panels(body) == ["committee-reviews", "panel-replacements"]  # the second: review app (recusals)
     stages = dict(re.findall(r'data-stage="(\w+)">\s*<h3[^>]*>[^<]*<span class="badge[^"]*">(\d+)<', body))
     assert stages == {"preliminary_review": "2", "final_review": "1"}
     assert all(c.reference in body for c in (*prelim, final))
@@ -148,7 +148,6 @@ def test_the_cto_sees_the_cases_waiting_for_the_preliminary_and_final_reviews(cl
 @pytest.mark.parametrize(
     ("persona_name", "label", "text"),
     [
-        ("expert", "Expert reviewer", "Review invitations and the cases you score will appear here."),
         ("supplier", "Supplier (supply side)", "Matchmaking referrals"),
         ("case_manager", "Case manager", "The service projects you manage"),
         ("finance", "Finance admin", "Payment requests, invoices"),
@@ -166,9 +165,16 @@ def test_a_user_with_several_roles_sees_each_roles_panels(client, world):
     MembershipFactory(user=world.applicant, tenant=world.a, role=Role.EXPERT)
     MembershipFactory(user=world.applicant, tenant=world.a, role=Role.CTO)
     body = home(client, world.applicant)
-    assert panels(body) == ["my-cases", "committee-reviews", "empty-state"]
+    assert panels(body) == ["my-cases", "review-invitations", "committee-reviews", "panel-replacements"]
     labels = re.findall(r'<span class="badge text-bg-secondary role-label">([^<]+)</span>', body)
     assert labels == ["Applicant (demand side)", "CTO", "Expert reviewer"]
+
+
+def test_an_expert_sees_their_review_invitations(client, world):
+    """The review app replaces the expert's empty state with their invitations panel (review.panel_homes)."""
+    body = home(client, world.expert)
+    assert panels(body) == ["review-invitations"]
+    assert "Review invitations" in body
 
 
 @pytest.mark.parametrize(
