@@ -82,10 +82,13 @@ def get_expert_for_user(user: Any, tenant: Any, pk: Any, perm: str = "review.man
     return expert
 
 
-def own_expert(user: Any, tenant: Any) -> Expert:
-    """The user's own pool entry in ``tenant`` (the self-edit profile); 404 if they are not in the pool."""
+def own_expert(user: Any, tenant: Any, *, required: bool = True) -> Expert | None:
+    """The user's own pool entry in ``tenant`` (the self-edit profile). 404 unless they hold the expert role;
+    with the role but no pool entry yet: 404 if ``required``, else None (the profile page says so)."""
+    if not can(user, "review.edit_own_profile", tenant):
+        raise Http404
     expert = Expert.objects.select_related("user").filter(user_id=user.pk).first()
-    if expert is None or not can(user, "review.edit_own_profile", tenant):
+    if expert is None and required:
         raise Http404
     return expert
 
@@ -194,10 +197,12 @@ def replacements_needed(tenant: Any) -> dict[str, Any]:
     ``{"meetings": [meeting]}`` each with ``case`` joined and ``recused`` / ``declined`` / ``active`` counts
     and ``panel_min``; soonest first, at most :data:`HOME_ROWS`. Two queries."""
     open_states = sorted(OPEN_INVITATION_STATES)
+    left = PanelInvitation.objects.filter(
+        meeting_id=OuterRef("pk"), state__in=[InvitationState.RECUSED, InvitationState.DECLINED]
+    )
     meetings = (
         ReviewMeeting.objects.filter(state__in=sorted(OPEN_MEETING_STATES))
-        .filter(invitations__state__in=[InvitationState.RECUSED, InvitationState.DECLINED])
-        .distinct()
+        .filter(Exists(left))
         .select_related("case")
         .annotate(
             recused=Count("invitations", filter=Q(invitations__state=InvitationState.RECUSED), distinct=True),

@@ -281,3 +281,18 @@ def test_the_expert_edits_their_own_profile_only(tenant):
             exp, exp.user, {"organisation_name": "南方精密", "ubn": APPLICANT_UBN, "start": dt.date(2020, 1, 1)}
         )
         assert queries.affiliations_of(exp) == [aff]
+
+
+def test_the_replacement_notice_lists_panels_below_the_minimum_only(tenant):
+    short, enough = _meeting(tenant), _meeting(tenant)
+    rf.seat(short, state=InvitationState.RECUSED)
+    rf.seat(short, state=InvitationState.DECLINED)
+    for _ in range(2):
+        rf.seat(short, state=InvitationState.INVITED)
+    rf.seat(enough, state=InvitationState.RECUSED)
+    for _ in range(3):  # seed 000: 初審 needs 3
+        rf.seat(enough, state=InvitationState.ACCEPTED)
+    with tenant_scope(tenant):
+        rows = queries.replacements_needed(tenant)["meetings"]
+    assert [m.pk for m in rows] == [short.pk]
+    assert (rows[0].recused, rows[0].declined, rows[0].active, rows[0].panel_min) == (1, 1, 2, 3)

@@ -198,6 +198,9 @@ def test_an_expert_cannot_remove_another_experts_affiliation(client, world):
     assert client.post(url("my_affiliation_delete", aff_pk=aff.pk)).status_code == 404
     client.force_login(world.applicant)
     assert client.get(url("my_profile")).status_code == 404
+    client.force_login(world.expert)  # the expert role, not yet in the pool: the menu's link explains
+    response = client.get(url("my_profile"))
+    assert response.status_code == 200 and 'id="not-in-pool"' in response.content.decode()
 
 
 @pytest.mark.parametrize("n", [1, 7])
