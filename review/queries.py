@@ -17,17 +17,18 @@ from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.visibility import Visibility, every_row, get_visible_or_404
 from review.conditions import panel_limits
 from review.conflicts import conflicted_expert_ids
-from review.enums import OPEN_INVITATION_STATES, OPEN_MEETING_STATES, InvitationState
+from review.enums import OPEN_INVITATION_STATES, OPEN_MEETING_STATES, InvitationState, MeetingState
 from review.models import Expert, ExpertAffiliation, PanelInvitation, ReviewMeeting
 
 
 # ---- expert pool, panels, declarations, expert visibility (rvpanel) -----------------------------------------
 def cleared_invitations(user: Any) -> QuerySet[PanelInvitation]:
     """The current tenant's invitations of ``user`` that let them see the case: invited or accepted, with a
-    declaration of *no* conflict of interest (利益迴避). Undeclared, declined, recused or withdrawn: none."""
+    declaration of *no* conflict of interest (利益迴避), on a meeting not cancelled (a closed meeting's panel
+    keeps the file it reviewed). Undeclared, declined, recused or withdrawn: none."""
     return PanelInvitation.objects.filter(
         expert__user_id=user.pk, state__in=sorted(OPEN_INVITATION_STATES), declaration__has_conflict=False
-    )
+    ).exclude(meeting__state=MeetingState.CANCELLED)
 
 
 @case_visibility.rule(Role.EXPERT)
@@ -115,6 +116,16 @@ def panel_of(meeting: ReviewMeeting) -> list[PanelInvitation]:
         PanelInvitation.objects.filter(meeting=meeting)
         .select_related("expert__user", "declaration")
         .order_by("-is_lead", "created_at", "pk")
+    )
+
+
+def recusals(meeting: ReviewMeeting) -> list[PanelInvitation]:
+    """The meeting's recused experts (利益迴避) with user and declaration joined, for the minutes: each
+    ``inv.expert`` (str: the name) and ``inv.declaration.category_labels()`` / ``.details``. One query."""
+    return list(
+        PanelInvitation.objects.filter(meeting=meeting, state=InvitationState.RECUSED)
+        .select_related("expert__user", "declaration")
+        .order_by("responded_at", "pk")
     )
 
 

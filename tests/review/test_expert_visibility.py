@@ -119,6 +119,23 @@ def test_an_accepted_expert_keeps_the_case_after_the_meeting_closed(client, worl
     assert _statuses(client, _urls(world, setup["case"], setup["doc"]))["html"] == 200
 
 
+def test_a_cancelled_meetings_panel_loses_the_case(client, world, setup):
+    _declare(setup, has_conflict=False)
+    set_fields(setup["meeting"], state="cancelled")
+    client.force_login(setup["expert"].user)
+    assert _statuses(client, _urls(world, setup["case"], setup["doc"]))["html"] == 404
+
+
+def test_recusals_are_listed_for_the_minutes(world, setup):
+    _declare(setup, has_conflict=True, categories=["agent"], details="曾任代理人")
+    from review import queries
+
+    with tenant_scope(world.a):
+        [recused] = queries.recusals(setup["meeting"])
+    assert recused.pk == setup["inv"].pk and recused.declaration.details == "曾任代理人"
+    assert recused.declaration.categories == ["agent"]
+
+
 def test_an_expert_of_tenant_a_gets_404_in_tenant_b(client, world, setup):
     _declare(setup, has_conflict=False)
     user = setup["expert"].user
