@@ -323,6 +323,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets sharing a field name across components get their own enum names (add, don't reshuffle).
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "cases.enums.CaseState",
+        "InvitationStateEnum": "review.enums.InvitationState",
+    },
 }
 
 # --- security (production) ------------------------------------------------------------------------

@@ -31,7 +31,7 @@ class ReviewConfig(AppConfig):
             order=40,
         ),
         NavEntry(
-            _("My expert profile"),
+            _("My review profile"),
             "review:my_profile",
             "review.edit_own_profile",
             tenant_kinds=REVIEW_TENANT_KINDS,
@@ -62,7 +62,7 @@ class ReviewConfig(AppConfig):
             "review.home_replacements",
             roles=frozenset({Role.CTO}),
             tenant_kinds=REVIEW_TENANT_KINDS,
-            order=25,
+            order=35,
         ),
         HomePanel(
             "final-reviews-due",

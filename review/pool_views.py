@@ -96,7 +96,9 @@ def expert_detail(request: HttpRequest, tenant_slug: str, expert_pk: int) -> Htt
 @tenant_member_required
 def my_profile(request: HttpRequest, tenant_slug: str) -> HttpResponse:
     """The expert edits their own profile and affiliations in this tenant's pool."""
-    expert = queries.own_expert(request.user, request.tenant)
+    expert = queries.own_expert(request.user, request.tenant, required=False)
+    if expert is None:  # an expert membership the office has not entered in the pool yet
+        return render(request, "review/pool/not_in_pool.html")
     if request.method == "POST":
         response = _save_profile(request, expert, own=True)
         return response or redirect("review:my_profile", tenant_slug=tenant_slug)

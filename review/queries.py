@@ -15,7 +15,22 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,10 +68,11 @@ from review.models import (
 # ---- expert pool, panels, declarations, expert visibility (rvpanel) -----------------------------------------
 def cleared_invitations(user: Any) -> QuerySet[PanelInvitation]:
     """The current tenant's invitations of ``user`` that let them see the case: invited or accepted, with a
-    declaration of *no* conflict of interest (利益迴避). Undeclared, declined, recused or withdrawn: none."""
+    declaration of *no* conflict of interest (利益迴避), on a meeting not cancelled (a closed meeting's panel
+    keeps the file it reviewed). Undeclared, declined, recused or withdrawn: none."""
     return PanelInvitation.objects.filter(
         expert__user_id=user.pk, state__in=sorted(OPEN_INVITATION_STATES), declaration__has_conflict=False
-    )
+    ).exclude(meeting__state=MeetingState.CANCELLED)
 
 
 @case_visibility.rule(Role.EXPERT)
@@ -111,10 +127,13 @@ def get_expert_for_user(user: Any, tenant: Any, pk: Any, perm: str = "review.man
     return expert
 
 
-def own_expert(user: Any, tenant: Any) -> Expert:
-    """The user's own pool entry in ``tenant`` (the self-edit profile); 404 if they are not in the pool."""
+def own_expert(user: Any, tenant: Any, *, required: bool = True) -> Expert | None:
+    """The user's own pool entry in ``tenant`` (the self-edit profile). 404 unless they hold the expert role;
+    with the role but no pool entry yet: 404 if ``required``, else None (the profile page says so)."""
+    if not can(user, "review.edit_own_profile", tenant):
+        raise Http404
     expert = Expert.objects.select_related("user").filter(user_id=user.pk).first()
-    if expert is None or not can(user, "review.edit_own_profile", tenant):
+    if expert is None and required:
         raise Http404
     return expert
 
@@ -141,6 +160,16 @@ def panel_of(meeting: ReviewMeeting) -> list[PanelInvitation]:
         PanelInvitation.objects.filter(meeting=meeting)
         .select_related("expert__user", "declaration")
         .order_by("-is_lead", "created_at", "pk")
+    )
+
+
+def recusals(meeting: ReviewMeeting) -> list[PanelInvitation]:
+    """The meeting's recused experts (利益迴避) with user and declaration joined, for the minutes: each
+    ``inv.expert`` (str: the name) and ``inv.declaration.category_labels()`` / ``.details``. One query."""
+    return list(
+        PanelInvitation.objects.filter(meeting=meeting, state=InvitationState.RECUSED)
+        .select_related("expert__user", "declaration")
+        .order_by("responded_at", "pk")
     )
 
 
@@ -223,10 +252,12 @@ def replacements_needed(tenant: Any) -> dict[str, Any]:
     ``{"meetings": [meeting]}`` each with ``case`` joined and ``recused`` / ``declined`` / ``active`` counts
     and ``panel_min``; soonest first, at most :data:`HOME_ROWS`. Two queries."""
     open_states = sorted(OPEN_INVITATION_STATES)
+    left = PanelInvitation.objects.filter(
+        meeting_id=OuterRef("pk"), state__in=[InvitationState.RECUSED, InvitationState.DECLINED]
+    )
     meetings = (
         ReviewMeeting.objects.filter(state__in=sorted(OPEN_MEETING_STATES))
-        .filter(invitations__state__in=[InvitationState.RECUSED, InvitationState.DECLINED])
-        .distinct()
+        .filter(Exists(left))
         .select_related("case")
         .annotate(
             recused=Count("invitations", filter=Q(invitations__state=InvitationState.RECUSED), distinct=True),
@@ -392,12 +423,17 @@ def reviews_overview(tenant: Any, today: dt.date | None = None) -> dict[str, Any
 
 def cto_final_due_panel(tenant: Any, today: dt.date | None = None) -> dict[str, Any]:
     """The CTO's home panel: ``{"files": [file], "count": int, "overdue_count": int, "today": date}`` — cases in
-    the final review by due date (at most :data:`HOME_ROWS`, ``final_meeting_at`` annotated). Three queries."""
+    the final review by due date (at most :data:`HOME_ROWS`, ``final_meeting_at`` annotated); the counts are
+    window aggregates over all of them, so one query."""
     today = today or timezone.localdate()
-    qs = final_reviews_due()
-    counts = qs.order_by().aggregate(count=Count("pk"), overdue=Count("pk", filter=Q(final_review_due__lt=today)))
-    files = list(qs[:HOME_ROWS]) if counts["count"] else []
-    return {"files": files, "count": counts["count"], "overdue_count": counts["overdue"], "today": today}
+    late = Case(When(final_review_due__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField())
+    files = list(
+        final_reviews_due().annotate(total=Window(expression=Count("pk")), late=Window(expression=Sum(late)))[
+            :HOME_ROWS
+        ]
+    )
+    count, overdue = (files[0].total, files[0].late) if files else (0, 0)
+    return {"files": files, "count": count, "overdue_count": overdue, "today": today}
 
 
 def case_meetings(case: Any) -> list[ReviewMeeting]:

@@ -54,7 +54,7 @@ rules.add_perm("review.home_replacements", is_cto)
 # The object-level grant behind the expert's case visibility (review.queries registers the list rule): the
 # case page, the cases API and document downloads all check ``cases.view_case``. cases must not import
 # review, so review widens the permission here (cases.rules is imported first, above).
-rules.set_perm("cases.view_case", can_view_case | is_cleared_expert)
+rules.set_perm("cases.view_case", can_view_case | (has_role(Role.EXPERT) & is_cleared_expert))
 
 
 # ---- meetings and scores (rvmeeting) ------------------------------------------------------------------------

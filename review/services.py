@@ -244,7 +244,11 @@ def invite_expert(
         raise PermissionDenied
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
-        meeting = ReviewMeeting.objects.select_for_update().select_related("case__applicant_org").get(pk=meeting.pk)
+        meeting = (
+            ReviewMeeting.objects.select_for_update(of=("self",))
+            .select_related("case__applicant_org")
+            .get(pk=meeting.pk)
+        )
         _refuse_unless_open(meeting)
         if not expert.is_active:
             raise TransitionRefused(gettext("This expert is not active in the pool."), code="expert_inactive")
@@ -367,7 +371,7 @@ def declare_conflicts(
         )
         raise TransitionRefused(message, code="declaration_outdated", current_version=DECLARATION_VERSION)
     with transaction.atomic():
-        fresh = PanelInvitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
+        fresh = PanelInvitation.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=invitation.pk)
         _refuse_unless_open(fresh.meeting)
         if ConflictDeclaration.objects.filter(invitation=fresh).exists():
             raise TransitionRefused(gettext("You have declared for this invitation already."), code="already_declared")

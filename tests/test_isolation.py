@@ -6,6 +6,7 @@ automatically; a route whose URL arguments this test cannot fill makes it fail u
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -74,7 +75,13 @@ def samples(world):
     common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
     invitation = InvitationFactory(tenant=world.a, organization=world.org_a)
     review = _review_samples(world, case)
-    return {
+    panel = _review_panel_samples(world, case)
+    return {  # the first prefix a route name starts with wins: the specific review prefixes before "review:"
+        **{
+            prefix: {**common, **panel}
+            for prefix in ("review:expert", "review:my_", "review:panel", "review:invitation")
+        },
+        "api-review-invitation": {**common, "pk": panel["inv_pk"]},
         **review,
         "members": {**common, "pk": invitation.pk},
         "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
@@ -105,6 +112,17 @@ def _review_samples(world, case):
     }
 
 
+def _review_panel_samples(world, case):
+    """Tenant-A rows of the review app's expert pool and panels (review.urls, rvpanel's routes)."""
+    from tests.review import factories as rf
+
+    mtg = rf.meeting(world.a, case, chair=world.cto, round=2)  # round 1 is _review_samples' meeting
+    exp = rf.expert(world.a)
+    aff = rf.affiliation(exp, "22099131", dt.date(2020, 1, 1))
+    inv = rf.seat(mtg, exp)
+    return {"meeting_pk": mtg.pk, "expert_pk": exp.pk, "aff_pk": aff.pk, "inv_pk": inv.pk}
+
+
 def _urls(samples):
     for name, args in sorted(tenant_routes()):
         if name in PUBLIC_ROUTES:
@@ -128,6 +146,7 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "review:decision",
         "review:case_committee",
         "api-review-decision-detail",
+        "review:expert_detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

@@ -31,7 +31,8 @@ def tenant():
 
 def _meeting(tenant, stage=ReviewStage.PRELIMINARY):
     """A scheduled meeting of a new case of the applicant with :data:`APPLICANT_UBN` (one org per tenant)."""
-    org = Organization.all_tenants.filter(tenant=tenant, ubn=APPLICANT_UBN).first()
+    with tenant_scope(tenant):  # read in the tenant's scope (row-level security on PostgreSQL)
+        org = Organization.objects.filter(ubn=APPLICANT_UBN).first()
     org = org or OrganizationFactory(tenant=tenant, ubn=APPLICANT_UBN)
     state = "final_review" if stage == ReviewStage.FINAL else "preliminary_review"
     return rf.meeting(tenant, rf.case_in(tenant, state, applicant_org=org), stage=stage)
@@ -262,7 +263,9 @@ def test_a_person_in_two_pools_keeps_one_account(tenant, mailoutbox, django_capt
     for t in (tenant, other):
         with tenant_scope(t), django_capture_on_commit_callbacks(execute=True):
             services.create_expert(persona(t, Role.CTO), t, email="chen@itri.example.tw", full_name="陳研究員")
-    assert Expert.all_tenants.filter(user=existing).count() == 2
+    for t in (tenant, other):
+        with tenant_scope(t):
+            assert Expert.objects.filter(user=existing).count() == 1
     assert all("/accounts/reset/" not in m.body for m in mailoutbox)  # an account with a password just signs in
 
 
@@ -281,3 +284,18 @@ def test_the_expert_edits_their_own_profile_only(tenant):
             exp, exp.user, {"organisation_name": "南方精密", "ubn": APPLICANT_UBN, "start": dt.date(2020, 1, 1)}
         )
         assert queries.affiliations_of(exp) == [aff]
+
+
+def test_the_replacement_notice_lists_panels_below_the_minimum_only(tenant):
+    short, enough = _meeting(tenant), _meeting(tenant)
+    rf.seat(short, state=InvitationState.RECUSED)
+    rf.seat(short, state=InvitationState.DECLINED)
+    for _ in range(2):
+        rf.seat(short, state=InvitationState.INVITED)
+    rf.seat(enough, state=InvitationState.RECUSED)
+    for _ in range(3):  # seed 000: 初審 needs 3
+        rf.seat(enough, state=InvitationState.ACCEPTED)
+    with tenant_scope(tenant):
+        rows = queries.replacements_needed(tenant)["meetings"]
+    assert [m.pk for m in rows] == [short.pk]
+    assert (rows[0].recused, rows[0].declined, rows[0].active, rows[0].panel_min) == (1, 1, 2, 3)
