@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from cases.enums import CaseState
 from cases.queries import visible_cases
@@ -17,7 +18,7 @@ from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.visibility import Visibility, every_row, get_visible_or_404
 from review.enums import OPEN_MEETING_STATES, InvitationState, ReviewStage, ScoreVisibility
-from review.models import PanelInvitation, ReviewMeeting, Score
+from review.models import CaseReview, PanelInvitation, ReviewMeeting, Score
 
 # ---- meetings and scores (rvmeeting) ---------------------------------------------------------------------------
 meeting_visibility = Visibility(
@@ -100,3 +101,14 @@ def others_visible(seat: PanelInvitation) -> bool:
 def seat_scores(seat: PanelInvitation) -> dict[int, Score]:
     """criterion id → the seat's score (one query)."""
     return {s.criterion_id: s for s in Score.objects.filter(invitation=seat)}
+
+
+def final_review_due(case: Any) -> Any:
+    """The date (Asia/Taipei) by which ``case``'s final review must be held (:class:`CaseReview`, set when the
+    preliminary review passed; :func:`review.deadlines.final_review_due`), or None. One query."""
+    return CaseReview.objects.filter(case=case).values_list("final_review_due", flat=True).first()
+
+
+def held_after_due(meeting: ReviewMeeting, due: Any) -> bool:
+    """Whether a final review is scheduled after its due date (the page flags it; seed 000: 初審結束後一個月內)."""
+    return bool(due) and meeting.stage == ReviewStage.FINAL and timezone.localdate(meeting.scheduled_at) > due

@@ -331,3 +331,50 @@ def test_leniency_is_the_mean_deviation_from_panel_means_in_closed_meetings(tena
         board = meeting_board(second)
     # expert 0: linkage +50, tier 0, recommendation 0 → mean 50/3; expert 2: −50/3; expert 1: 0
     assert [str(v) for v in board.leniency] == ["16.7", "0.0", "-16.7"]
+
+
+def test_a_round_scores_on_the_rubric_version_current_when_scheduled(tenant):
+    from review.services import install_rubric
+
+    cto = persona(tenant, Role.CTO)
+    case = rf.case_in(tenant)
+    first = _schedule(tenant, case, cto)
+    with tenant_scope(tenant):
+        install_rubric("tsmp", cto)  # a new version while round 1 is open
+    seats = [rf.seat(first) for _ in range(3)]
+    _tsmp(seats[0])  # round 1 still scores on version 1
+    _close_another_round(first)
+    second = _schedule(tenant, case, cto)
+    assert (first.rubric.version, second.rubric.version) == (1, 2)
+    with tenant_scope(tenant):
+        assert Score.objects.filter(invitation=seats[0], criterion__rubric=first.rubric).count() == 4
+
+
+def test_a_superuser_holding_one_role_takes_no_other_roles_meeting_actions(tenant):
+    """rules only, no superuser short-cut (docs/architecture.md): an expert who is a superuser cannot open,
+    cancel, record attendance or schedule; a CTO who is a superuser cannot score."""
+    mtg = rf.meeting(tenant)
+    seat = rf.seat(mtg)
+    expert_user = _user(seat)
+    expert_user.is_superuser = expert_user.is_staff = True
+    expert_user.save()
+    with tenant_scope(tenant):
+        for action in ("open", "cancel"):
+            with pytest.raises(PermissionDenied):
+                meetings.run_meeting_action(mtg, action, expert_user)
+        with pytest.raises(PermissionDenied):
+            meetings.record_attendance(mtg, expert_user, experts={}, applicant_attendance="absent")
+        with pytest.raises(PermissionDenied):
+            meetings.schedule_meeting(
+                expert_user,
+                rf.case_in(tenant),
+                stage="preliminary",
+                scheduled_at=timezone.now() + SOON,
+                mode="video",
+                video_link="https://x.example.tw",
+            )
+        chair = mtg.chair
+        chair.is_superuser = True
+        chair.save()
+        with pytest.raises(PermissionDenied):
+            meetings.save_scores(seat, chair, {"value_creation": {"value": 1}})
