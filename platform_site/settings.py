@@ -316,6 +316,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models name their lifecycle "state": each gets its own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "cases.enums.CaseState",
+        "MeetingStateEnum": "review.enums.MeetingState",
+        "InvitationStateEnum": "review.enums.InvitationState",
+        "DecisionStateEnum": "review.enums.DecisionState",
+    },
 }
 
 # --- security (production) ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -112,7 +113,7 @@ class ReviewMeetingViewSet(
         case = get_case_for_user(request.user, request.tenant, data.pop("case"))
         stage = dict(queries.WAITING).get(case.state)
         if stage is None:
-            raise ValidationError({"case": ["This case is not waiting for a preliminary or final review."]})
+            raise ValidationError({"case": [gettext("This case is not waiting for a preliminary or final review.")]})
         try:
             meeting = meetings.schedule_meeting(request.user, case, stage=stage, **data)
         except DjangoValidationError as exc:
@@ -131,7 +132,7 @@ class ReviewMeetingViewSet(
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if action_name not in meetings.MEETING_ACTIONS:
-            raise ValidationError({"action_name": [f"unknown action {action_name!r}"]})
+            raise ValidationError({"action_name": [gettext("Unknown action: %s") % action_name]})
         meetings.run_meeting_action(meeting, action_name, request.user, comment=body.validated_data["comment"])
         return self._detail(meeting)
 

@@ -378,3 +378,9 @@ def test_a_superuser_holding_one_role_takes_no_other_roles_meeting_actions(tenan
         chair.save()
         with pytest.raises(PermissionDenied):
             meetings.save_scores(seat, chair, {"value_creation": {"value": 1}})
+
+
+def test_meeting_visibility_gives_every_role_a_rule_or_declares_it_pending():
+    from review.queries import meeting_visibility
+
+    assert meeting_visibility.covers() == set(Role.values)
