@@ -21,16 +21,17 @@ from tests.factories import MembershipFactory, OrganizationFactory, TenantFactor
 pytestmark = pytest.mark.django_db
 
 CASES, QUEUE, LAB = "/t/{slug}/cases/", "/t/{slug}/review/queue/", "/t/{slug}/lab/requests/"
+MEETINGS = "/t/{slug}/review/meetings/"  # review committee meetings (office staff)
 OFFICE_MENU = {
     "applicant": [CASES],
     "other_applicant": [CASES],
     "supplier": [CASES],
-    "office_reviewer": [CASES, QUEUE],
-    "cto": [CASES, QUEUE],
+    "office_reviewer": [CASES, QUEUE, MEETINGS],
+    "cto": [CASES, QUEUE, MEETINGS],
     "expert": [CASES],
     "case_manager": [CASES],
     "finance": [CASES],
-    "tenant_admin": [CASES, QUEUE],
+    "tenant_admin": [CASES, QUEUE, MEETINGS],
     "b_reviewer": [],
     "outsider": [],
 }
@@ -79,15 +80,16 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
     entries = nav_entries()
     assert [e.order for e in entries] == sorted(e.order for e in entries)
     with translation.override("en"):
-        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] == ["Cases", "Qualification queue"]
+        labels = [str(i.label) for i in visible_nav(world.reviewer, world.a)]
+        assert labels == ["Cases", "Qualification queue", "Review meetings"]
     with translation.override("zh-hant"):
-        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] != ["Cases", "Qualification queue"]
+        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)][:2] != ["Cases", "Qualification queue"]
 
 
 def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries):
     roles_in(world.reviewer, world.a)  # the context processor's tenant_roles fills the per-user cache
     with django_assert_num_queries(0):
-        assert len(visible_nav(world.reviewer, world.a)) == 2
+        assert len(visible_nav(world.reviewer, world.a)) == 3
 
 
 def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
