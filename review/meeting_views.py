@@ -82,9 +82,10 @@ def _meeting_context(request: HttpRequest, meeting: Any, **extra: Any) -> dict[s
     is_open = meeting.state in meetings.OPEN_MEETING_STATES
     actions = []
     if is_chair:
-        for t in meeting.get_available_state_transitions():
-            if t.name in meetings.MEETING_ACTIONS:
-                actions.append({"transition": t, "form": MeetingActionForm(auto_id=f"id_{t.name}_%s")})
+        available = {t.name: t for t in meeting.get_available_state_transitions()}
+        for name in meetings.MEETING_ACTIONS:  # open first, then cancel
+            if name in available:
+                actions.append({"transition": available[name], "form": MeetingActionForm(auto_id=f"id_{name}_%s")})
     due = queries.final_review_due(meeting.case) if meeting.stage == "final" else None
     context = {
         "meeting": meeting,
