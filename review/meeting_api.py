@@ -27,6 +27,7 @@ from platform_site.api import TENANT_SLUG_PARAMETER, TenantAPIMixin
 from platform_site.pagination import NewestFirstCursorPagination
 from review import meetings, queries
 from review.board import criteria_of, meeting_board
+from review.enums import MeetingState
 from review.meeting_serializers import (
     AttendanceSerializer,
     CommentSerializer,
@@ -49,6 +50,7 @@ BOARD = inline_serializer(
     {
         "experts": serializers.ListField(child=serializers.DictField()),
         "criteria": serializers.ListField(child=serializers.DictField()),
+        "groups": serializers.ListField(child=serializers.DictField()),
         "panel_total": serializers.CharField(allow_null=True),
         "weighted": serializers.BooleanField(),
         "dispersion_threshold_percent": serializers.IntegerField(),
@@ -71,7 +73,13 @@ def _django_errors(exc: DjangoValidationError) -> ValidationError:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[TENANT_SLUG_PARAMETER]),
+    list=extend_schema(
+        parameters=[
+            TENANT_SLUG_PARAMETER,
+            OpenApiParameter("case", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Only this case's"),
+            OpenApiParameter("state", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=MeetingState.values),
+        ]
+    ),
     retrieve=extend_schema(parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER]),
     create=extend_schema(
         parameters=[TENANT_SLUG_PARAMETER],
@@ -90,7 +98,20 @@ class ReviewMeetingViewSet(
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ReviewMeeting]:
-        return queries.api_meeting_list(self.request.user, self.request.tenant).select_related("rubric")
+        """Visible meetings; ``?case=<id>`` and ``?state=<code>`` narrow the list (a malformed value: 400)."""
+        qs = queries.api_meeting_list(self.request.user, self.request.tenant).select_related("rubric")
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        if params.get("case"):
+            if not params["case"].isdigit():
+                raise ValidationError({"case": [gettext("Enter a whole number.")]})
+            qs = qs.filter(case_id=int(params["case"]))
+        if params.get("state"):
+            if params["state"] not in MeetingState.values:
+                raise ValidationError({"state": [gettext("Unknown status: %s") % params["state"]]})
+            qs = qs.filter(state=params["state"])
+        return qs
 
     def get_serializer_class(self) -> type:
         return MeetingDetailSerializer if self.action == "retrieve" else MeetingSerializer

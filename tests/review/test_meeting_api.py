@@ -83,6 +83,9 @@ def test_the_cto_schedules_opens_and_records_attendance(api, world):
     wrong = api.post(f"{BASE}{pk}/attendance/", {"experts": [{"invitation": 0, "attended": True}]}, format="json")
     assert wrong.status_code == 400
     assert api.get(BASE).data["results"][0]["id"] == pk
+    assert [m["id"] for m in api.get(BASE, {"case": case.pk, "state": "in_session"}).data["results"]] == [pk]
+    assert api.get(BASE, {"state": "scheduled"}).data["results"] == []
+    assert api.get(BASE, {"case": "x"}).status_code == 400 and api.get(BASE, {"state": "x"}).status_code == 400
 
 
 def test_scores_through_the_api_independent_then_frozen(api, world):

@@ -303,6 +303,10 @@ def test_grant_call_weighted_total_is_exact(values, exact, shown):
         meetings.save_scores(seat, _user(seat), {k: {"value": v} for k, v in by_key.items()}, submit=True)
         board = meeting_board(mtg)
     assert board.weighted and [str(t) for t in board.totals] == [shown] and str(board.panel_total) == shown
+    weights = [(str(g.weight_percent), per_seat) for g, per_seat in board.group_rows]
+    assert [w for w, _s in weights] == ["20.00", "40.00", "25.00", "15.00"]
+    if values[1:5] == (70, 71, 71, 71):  # item 2-5 mean 70.75, items 6-8 mean 80.666… → 80.67
+        assert [str(s[0]) for _w, s in weights] == ["80.00", "70.75", "80.67", "62.50"]
 
 
 def test_normalised_tier_counts_down_and_group_mean_keeps_the_scale():
