@@ -75,7 +75,7 @@ class ScheduleMeetingSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
     mode = serializers.ChoiceField(choices=MeetingMode.choices)
     room = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    video_link = serializers.URLField(required=False, allow_blank=True, default="")
+    video_link = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
     agenda = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_scheduled_at(self, value: Any) -> Any:
