@@ -323,10 +323,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # Choice sets sharing a field name across components get their own enum names (add, don't reshuffle).
+    # Several models name their lifecycle "state": each gets its own enum name.
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.enums.CaseState",
+        "MeetingStateEnum": "review.enums.MeetingState",
         "InvitationStateEnum": "review.enums.InvitationState",
+        "DecisionStateEnum": "review.enums.DecisionState",
     },
 }
 

@@ -42,6 +42,8 @@ class Board:
     weighted: bool = False
     leniency: list[Decimal | None] = field(default_factory=list)
     threshold: int = 50
+    #: weighted rubrics: ``(group, [group score per seat])`` (:func:`review.scoring.group_score`, shown)
+    group_rows: list[tuple[Any, list[Decimal | None]]] = field(default_factory=list)
 
     @property
     def columns(self) -> list[tuple[PanelInvitation, Decimal | None, Decimal | None]]:
@@ -128,6 +130,20 @@ def meeting_board(meeting: ReviewMeeting, *, with_leniency: bool = True, criteri
         for seat in seats
     ]
     complete = [t for t in exact_totals if t is not None]
+    group_rows = []
+    if weighted:
+        for group, members in groups:
+            if not group.weight_percent:
+                continue
+            per_seat = [
+                scoring.shown(
+                    scoring.group_score(
+                        members, {c.pk: getattr(scores.get((seat.pk, c.pk)), "value", None) for c in members}
+                    )
+                )
+                for seat in seats
+            ]
+            group_rows.append((group, per_seat))
     board = Board(
         seats=seats,
         rows=rows,
@@ -135,6 +151,7 @@ def meeting_board(meeting: ReviewMeeting, *, with_leniency: bool = True, criteri
         panel_total=scoring.shown(sum(complete, Fraction(0)) / len(complete)) if complete else None,
         weighted=weighted,
         threshold=threshold,
+        group_rows=group_rows,
     )
     if with_leniency:
         by_expert = leniency_of([seat.expert_id for seat in seats])

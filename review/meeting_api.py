@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -26,6 +27,7 @@ from platform_site.api import TENANT_SLUG_PARAMETER, TenantAPIMixin
 from platform_site.pagination import NewestFirstCursorPagination
 from review import meetings, queries
 from review.board import criteria_of, meeting_board
+from review.enums import MeetingState
 from review.meeting_serializers import (
     AttendanceSerializer,
     CommentSerializer,
@@ -48,6 +50,7 @@ BOARD = inline_serializer(
     {
         "experts": serializers.ListField(child=serializers.DictField()),
         "criteria": serializers.ListField(child=serializers.DictField()),
+        "groups": serializers.ListField(child=serializers.DictField()),
         "panel_total": serializers.CharField(allow_null=True),
         "weighted": serializers.BooleanField(),
         "dispersion_threshold_percent": serializers.IntegerField(),
@@ -70,7 +73,13 @@ def _django_errors(exc: DjangoValidationError) -> ValidationError:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[TENANT_SLUG_PARAMETER]),
+    list=extend_schema(
+        parameters=[
+            TENANT_SLUG_PARAMETER,
+            OpenApiParameter("case", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Only this case's"),
+            OpenApiParameter("state", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=MeetingState.values),
+        ]
+    ),
     retrieve=extend_schema(parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER]),
     create=extend_schema(
         parameters=[TENANT_SLUG_PARAMETER],
@@ -89,7 +98,20 @@ class ReviewMeetingViewSet(
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ReviewMeeting]:
-        return queries.api_meeting_list(self.request.user, self.request.tenant).select_related("rubric")
+        """Visible meetings; ``?case=<id>`` and ``?state=<code>`` narrow the list (a malformed value: 400)."""
+        qs = queries.api_meeting_list(self.request.user, self.request.tenant).select_related("rubric")
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        if params.get("case"):
+            if not params["case"].isdigit():
+                raise ValidationError({"case": [gettext("Enter a whole number.")]})
+            qs = qs.filter(case_id=int(params["case"]))
+        if params.get("state"):
+            if params["state"] not in MeetingState.values:
+                raise ValidationError({"state": [gettext("Unknown status: %s") % params["state"]]})
+            qs = qs.filter(state=params["state"])
+        return qs
 
     def get_serializer_class(self) -> type:
         return MeetingDetailSerializer if self.action == "retrieve" else MeetingSerializer
@@ -112,7 +134,7 @@ class ReviewMeetingViewSet(
         case = get_case_for_user(request.user, request.tenant, data.pop("case"))
         stage = dict(queries.WAITING).get(case.state)
         if stage is None:
-            raise ValidationError({"case": ["This case is not waiting for a preliminary or final review."]})
+            raise ValidationError({"case": [gettext("This case is not waiting for a preliminary or final review.")]})
         try:
             meeting = meetings.schedule_meeting(request.user, case, stage=stage, **data)
         except DjangoValidationError as exc:
@@ -131,7 +153,7 @@ class ReviewMeetingViewSet(
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if action_name not in meetings.MEETING_ACTIONS:
-            raise ValidationError({"action_name": [f"unknown action {action_name!r}"]})
+            raise ValidationError({"action_name": [gettext("Unknown action: %s") % action_name]})
         meetings.run_meeting_action(meeting, action_name, request.user, comment=body.validated_data["comment"])
         return self._detail(meeting)
 

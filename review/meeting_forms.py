@@ -30,7 +30,7 @@ class ScheduleMeetingForm(BootstrapFormMixin, forms.Form):
     )
     mode = forms.ChoiceField(label=_("Mode"), choices=MeetingMode.choices, initial=MeetingMode.IN_PERSON)
     room = forms.CharField(label=_("Room"), max_length=200, required=False)
-    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    video_link = forms.URLField(label=_("Video link"), max_length=200, required=False, assume_scheme="https")
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_scheduled_at(self) -> Any:

@@ -75,7 +75,7 @@ class ScheduleMeetingSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
     mode = serializers.ChoiceField(choices=MeetingMode.choices)
     room = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    video_link = serializers.URLField(required=False, allow_blank=True, default="")
+    video_link = serializers.URLField(max_length=200, required=False, allow_blank=True, default="")
     agenda = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_scheduled_at(self, value: Any) -> Any:
@@ -128,7 +128,9 @@ class ScoreSerializer(serializers.ModelSerializer):
 def board_data(board: Any) -> dict[str, Any]:
     """The board as JSON: ``experts`` ``[{"invitation", "name", "is_lead", "total", "leniency"}]``, ``criteria``
     ``[{"key", "kind", "label_zh", "label_en", "mean", "spread_percent", "dispersed", "scores": [{"invitation",
-    "value", "text", "justification"}]}]``, ``panel_total``, ``weighted``, ``dispersion_threshold_percent``."""
+    "value", "text", "justification"}]}]``, ``groups`` (weighted rubrics: ``[{"label_zh", "label_en",
+    "weight_percent", "scores": [{"invitation", "score"}]}]``), ``panel_total``, ``weighted``,
+    ``dispersion_threshold_percent``."""
 
     def dec(value: Any) -> str | None:
         return None if value is None else str(value)
@@ -160,6 +162,17 @@ def board_data(board: Any) -> dict[str, Any]:
                 ],
             }
             for row in board.rows
+        ],
+        "groups": [
+            {
+                "label_zh": group.label_zh,
+                "label_en": group.label_en,
+                "weight_percent": dec(group.weight_percent),
+                "scores": [
+                    {"invitation": seat.pk, "score": dec(v)} for seat, v in zip(board.seats, per_seat, strict=True)
+                ],
+            }
+            for group, per_seat in board.group_rows
         ],
         "panel_total": dec(board.panel_total),
         "weighted": board.weighted,

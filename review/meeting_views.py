@@ -53,7 +53,8 @@ def meeting_schedule(request: HttpRequest, tenant_slug: str, case_pk: int) -> Ht
         raise PermissionDenied
     stage = STAGE_OF_STATE.get(case.state)
     form = ScheduleMeetingForm(request.POST or None)
-    context: dict[str, Any] = {"case": case, "stage": stage, "form": form}
+    due = queries.final_review_due(case) if stage == "final" else None
+    context: dict[str, Any] = {"case": case, "stage": stage, "form": form, "final_due": due}
     if stage is None:
         context["error"] = _("This case is not waiting for a preliminary or final review.")
         return render(request, "review/meeting_schedule.html", context, status=409 if request.method == "POST" else 200)
@@ -67,6 +68,8 @@ def meeting_schedule(request: HttpRequest, tenant_slug: str, case_pk: int) -> Ht
             return render(request, "review/meeting_schedule.html", context, status=409)
         else:
             messages.success(request, _("Meeting scheduled. Invite the panel next."))
+            if queries.held_after_due(meeting, due):
+                messages.warning(request, _("This date is after the final review's due date (%(due)s).") % {"due": due})
             return redirect("review:meeting", tenant_slug=tenant_slug, pk=meeting.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "review/meeting_schedule.html", context, status=status)
@@ -79,12 +82,16 @@ def _meeting_context(request: HttpRequest, meeting: Any, **extra: Any) -> dict[s
     is_open = meeting.state in meetings.OPEN_MEETING_STATES
     actions = []
     if is_chair:
-        for t in meeting.get_available_state_transitions():
-            if t.name in meetings.MEETING_ACTIONS:
-                actions.append({"transition": t, "form": MeetingActionForm(auto_id=f"id_{t.name}_%s")})
+        available = {t.name: t for t in meeting.get_available_state_transitions()}
+        for name in meetings.MEETING_ACTIONS:  # open first, then cancel
+            if name in available:
+                actions.append({"transition": available[name], "form": MeetingActionForm(auto_id=f"id_{name}_%s")})
+    due = queries.final_review_due(meeting.case) if meeting.stage == "final" else None
     context = {
         "meeting": meeting,
         "case": meeting.case,
+        "final_due": due,
+        "after_due": queries.held_after_due(meeting, due),
         "seats": seats,
         "accepted": accepted,
         "is_chair": is_chair,

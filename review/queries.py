@@ -529,6 +529,17 @@ def seat_scores(seat: PanelInvitation) -> dict[int, Score]:
     return {s.criterion_id: s for s in Score.objects.filter(invitation=seat)}
 
 
+def final_review_due(case: Any) -> Any:
+    """The date (Asia/Taipei) by which ``case``'s final review must be held (:class:`CaseReview`, set when the
+    preliminary review passed; :func:`review.deadlines.final_review_due`), or None. One query."""
+    return CaseReview.objects.filter(case=case).values_list("final_review_due", flat=True).first()
+
+
+def held_after_due(meeting: ReviewMeeting, due: Any) -> bool:
+    """Whether a final review is scheduled after its due date (the page flags it; seed 000: 初審結束後一個月內)."""
+    return bool(due) and meeting.stage == ReviewStage.FINAL and timezone.localdate(meeting.scheduled_at) > due
+
+
 # ---- decisions, minutes and the applicant's view -------------------------------------------------------------
 def meeting_for_decision(user: Any, tenant: Any, pk: Any) -> ReviewMeeting:
     """The meeting ``pk`` of ``tenant`` for its decision page, with the case, chair, rubric and decision (and its

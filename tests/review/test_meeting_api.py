@@ -83,6 +83,9 @@ def test_the_cto_schedules_opens_and_records_attendance(api, world):
     wrong = api.post(f"{BASE}{pk}/attendance/", {"experts": [{"invitation": 0, "attended": True}]}, format="json")
     assert wrong.status_code == 400
     assert api.get(BASE).data["results"][0]["id"] == pk
+    assert [m["id"] for m in api.get(BASE, {"case": case.pk, "state": "in_session"}).data["results"]] == [pk]
+    assert api.get(BASE, {"state": "scheduled"}).data["results"] == []
+    assert api.get(BASE, {"case": "x"}).status_code == 400 and api.get(BASE, {"state": "x"}).status_code == 400
 
 
 def test_scores_through_the_api_independent_then_frozen(api, world):
@@ -222,3 +225,42 @@ def test_a_meeting_of_tenant_b_cannot_be_scored_through_tenant_a(api, world):
         b_meeting.refresh_from_db()
         assert b_meeting.state == MeetingState.SCHEDULED and not b_seat.scores.exists()
     assert ReviewStage.FINAL  # (import used by other tests of this module)
+
+
+def test_bad_input_is_a_clear_400_or_404_never_a_500(api, client, world):
+    case = rf.case_in(world.a, applicant_org=world.org_a)
+    mtg = rf.meeting(world.a, chair=world.cto)
+    seat = rf.seat(mtg)
+    when = (timezone.now() + dt.timedelta(days=3)).isoformat()
+    api.force_authenticate(world.cto)
+    long_link = "https://meet.example.tw/" + "x" * 300
+    for body in (
+        {"case": "abc", "scheduled_at": when, "mode": "video"},
+        {"case": case.pk, "scheduled_at": "tomorrow", "mode": "video"},
+        {"case": case.pk, "scheduled_at": when, "mode": "telepathy"},
+        {"case": case.pk, "scheduled_at": when, "mode": "video", "video_link": long_link},
+        {"case": case.pk, "scheduled_at": when, "mode": "in_person", "room": "R" * 300},
+    ):
+        assert api.post(BASE, body, format="json").status_code == 400, body
+    assert api.post(BASE, {"case": 999999, "scheduled_at": when, "mode": "video"}, format="json").status_code == 404
+    assert api.get(f"{BASE}abc/").status_code == 404
+    for body in ({"experts": "all"}, {"experts": [{"invitation": "x", "attended": "maybe"}]}, {"experts": []}):
+        assert api.post(f"{BASE}{mtg.pk}/attendance/", body, format="json").status_code == 400, body
+    api.force_authenticate(_user(seat))
+    for body in (
+        {"scores": "all"},
+        {"scores": [{"criterion": "value creation!", "value": 1}]},
+        {"scores": [{"criterion": "value_creation", "value": "one"}]},
+        {"scores": [{"criterion": "local_linkage", "value": 99999}]},
+        {"scores": [{"criterion": "recommendation", "value": True}], "submit": "perhaps"},
+    ):
+        response = api.post(f"{BASE}{mtg.pk}/scores/", body, format="json")
+        assert response.status_code == 400, (body, response.data)
+    client.force_login(_user(seat))
+    score_url = reverse("review:score", kwargs={"tenant_slug": "tsmp", "pk": mtg.pk})
+    assert client.post(score_url, {"local_linkage": "many"}).status_code == 400
+    assert client.get(reverse("review:score", kwargs={"tenant_slug": "tsmp", "pk": 999999})).status_code == 404
+    client.force_login(world.cto)
+    schedule = reverse("review:schedule", kwargs={"tenant_slug": "tsmp", "case_pk": case.pk})
+    response = client.post(schedule, {"scheduled_at": "soon", "mode": "video", "video_link": long_link})
+    assert response.status_code == 400

@@ -249,3 +249,20 @@ def test_meeting_pages_queries_do_not_grow_with_the_panel(client, world, django_
     client.force_login(pool[0].user)
     with django_assert_max_num_queries(10 + _extra()):
         assert client.get(url("score", pk=mtg.pk)).status_code == 200
+
+
+def test_a_final_review_shows_its_due_date_and_flags_a_later_date(client, world):
+    from review.models import CaseReview
+
+    case = rf.case_in(world.a, CaseState.FINAL_REVIEW, applicant_org=world.org_a)
+    due = timezone.localdate() + dt.timedelta(days=3)
+    with tenant_scope(world.a):
+        CaseReview.objects.create(case=case, preliminary_ended_on=timezone.localdate(), final_review_due=due)
+    client.force_login(world.cto)
+    page = client.get(url("schedule", case_pk=case.pk)).content.decode()
+    assert due.isoformat() in page
+    late = client.post(
+        url("schedule", case_pk=case.pk), {"scheduled_at": _when(10), "mode": "in_person", "room": "A301"}, follow=True
+    )
+    body = late.content.decode()
+    assert "after the final review" in body and "Scheduled after the due date" in body

@@ -303,6 +303,10 @@ def test_grant_call_weighted_total_is_exact(values, exact, shown):
         meetings.save_scores(seat, _user(seat), {k: {"value": v} for k, v in by_key.items()}, submit=True)
         board = meeting_board(mtg)
     assert board.weighted and [str(t) for t in board.totals] == [shown] and str(board.panel_total) == shown
+    weights = [(str(g.weight_percent), per_seat) for g, per_seat in board.group_rows]
+    assert [w for w, _s in weights] == ["20.00", "40.00", "25.00", "15.00"]
+    if values[1:5] == (70, 71, 71, 71):  # item 2-5 mean 70.75, items 6-8 mean 80.666… → 80.67
+        assert [str(s[0]) for _w, s in weights] == ["80.00", "70.75", "80.67", "62.50"]
 
 
 def test_normalised_tier_counts_down_and_group_mean_keeps_the_scale():
@@ -331,3 +335,56 @@ def test_leniency_is_the_mean_deviation_from_panel_means_in_closed_meetings(tena
         board = meeting_board(second)
     # expert 0: linkage +50, tier 0, recommendation 0 → mean 50/3; expert 2: −50/3; expert 1: 0
     assert [str(v) for v in board.leniency] == ["16.7", "0.0", "-16.7"]
+
+
+def test_a_round_scores_on_the_rubric_version_current_when_scheduled(tenant):
+    from review.services import install_rubric
+
+    cto = persona(tenant, Role.CTO)
+    case = rf.case_in(tenant)
+    first = _schedule(tenant, case, cto)
+    with tenant_scope(tenant):
+        install_rubric("tsmp", cto)  # a new version while round 1 is open
+    seats = [rf.seat(first) for _ in range(3)]
+    _tsmp(seats[0])  # round 1 still scores on version 1
+    _close_another_round(first)
+    second = _schedule(tenant, case, cto)
+    assert (first.rubric.version, second.rubric.version) == (1, 2)
+    with tenant_scope(tenant):
+        assert Score.objects.filter(invitation=seats[0], criterion__rubric=first.rubric).count() == 4
+
+
+def test_a_superuser_holding_one_role_takes_no_other_roles_meeting_actions(tenant):
+    """rules only, no superuser short-cut (docs/architecture.md): an expert who is a superuser cannot open,
+    cancel, record attendance or schedule; a CTO who is a superuser cannot score."""
+    mtg = rf.meeting(tenant)
+    seat = rf.seat(mtg)
+    expert_user = _user(seat)
+    expert_user.is_superuser = expert_user.is_staff = True
+    expert_user.save()
+    with tenant_scope(tenant):
+        for action in ("open", "cancel"):
+            with pytest.raises(PermissionDenied):
+                meetings.run_meeting_action(mtg, action, expert_user)
+        with pytest.raises(PermissionDenied):
+            meetings.record_attendance(mtg, expert_user, experts={}, applicant_attendance="absent")
+        with pytest.raises(PermissionDenied):
+            meetings.schedule_meeting(
+                expert_user,
+                rf.case_in(tenant),
+                stage="preliminary",
+                scheduled_at=timezone.now() + SOON,
+                mode="video",
+                video_link="https://x.example.tw",
+            )
+        chair = mtg.chair
+        chair.is_superuser = True
+        chair.save()
+        with pytest.raises(PermissionDenied):
+            meetings.save_scores(seat, chair, {"value_creation": {"value": 1}})
+
+
+def test_meeting_visibility_gives_every_role_a_rule_or_declares_it_pending():
+    from review.queries import meeting_visibility
+
+    assert meeting_visibility.covers() == set(Role.values)
