@@ -45,7 +45,10 @@ def final_meeting(tenant, *, attendance=ApplicantAttendance.IN_PERSON, experts=5
     seats = [rf.seat(mtg) for _ in range(experts)]
     set_fields(seats[0], is_lead=True)
     set_fields(mtg, applicant_attendance=attendance)
-    return reload(mtg)
+    case = mtg.case
+    mtg = reload(mtg)
+    mtg.case = case  # cached: tests read it outside the tenant scope (row-level security on PostgreSQL)
+    return mtg
 
 
 def preliminary_meeting(tenant, experts=3):
