@@ -30,4 +30,8 @@ class ReviewConfig(AppConfig):
     api_urls = (("review/", "review.api_urls"),)
 
     def ready(self) -> None:
+        from cases import page_links
         from review import rules  # noqa: F401  (registers the permissions)
+        from review.case_links import committee_links
+
+        page_links.register(committee_links)

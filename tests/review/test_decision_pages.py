@@ -271,3 +271,14 @@ def test_the_tier_discount_table_refuses_a_share_above_50_percent(client, world,
     assert client.post(url("tier_discounts"), {**form, "share_3_1": "40"}).status_code == 403
     client.force_login(world.applicant)
     assert client.get(url("tier_discounts")).status_code == 403
+
+
+def test_the_case_page_links_the_committee_pages(client, world, table):
+    mtg, _ = final_meeting(world, scores=False)
+    case_url = reverse("cases:detail", kwargs={"tenant_slug": "tsmp", "pk": mtg.case_id})
+    client.force_login(world.cto)
+    body = client.get(case_url, **EN).content.decode()
+    assert url("case_committee", case_pk=mtg.case_id) in body and url("decision", pk=mtg.pk) in body
+    client.force_login(world.applicant)
+    body = client.get(case_url, **EN).content.decode()
+    assert url("case_committee", case_pk=mtg.case_id) in body and url("decision", pk=mtg.pk) not in body
