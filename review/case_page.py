@@ -2,7 +2,8 @@
 
 Once the case has reached the committee (初審 / 複審, seed 000_9617a3b789ca4d20.txt): the final-review due date
 ("初審結束後一個月內完成", overdue flagged while the case is still in 複審), the committee's page for the case
-(meetings, attendance requirement, released decisions), and for office staff its meetings — the CTO also gets
+(meetings, attendance requirement, released decisions), and for office staff its meetings and their decision
+pages — the CTO also gets
 "Schedule a meeting" when the current stage has no open meeting. Two queries.
 """
 
@@ -43,6 +44,7 @@ def committee_section(request: Any, case: Any) -> str:
         "overdue": bool(due and pending and due < today),
         "days_left": (due - today).days if due else None,
         "meetings": meetings if can(user, "review.view_meeting", tenant) else [],
+        "can_decide": can(user, "review.view_decisions", tenant),
         "can_schedule": stage is not None
         and can(user, "review.schedule_meeting", case)
         and not any(m.stage == stage and m.state in OPEN_MEETING_STATES for m in meetings),

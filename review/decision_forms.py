@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from platform_site.forms import BootstrapFormMixin
 from review.enums import STAGE_OUTCOMES, DecisionOutcome
 from review.models import MAX_LABOUR_SHARE_PERCENT, ReviewMeeting, TierDiscount
 
@@ -22,7 +23,7 @@ SHARE_ERROR = _(
 )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BootstrapFormMixin, forms.Form):
     """The consensus decision of one meeting: the outcomes its stage allows; for a final pass the tier, the
     local-linkage rating (the ratings of the tenant's table) and the case manager. The labour share is read
     from the table by the service, never typed."""
@@ -72,7 +73,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class TierDiscountForm(forms.Form):
+class TierDiscountForm(BootstrapFormMixin, forms.Form):
     """The tier-discount table: one share (%) per existing entry, plus one new entry. Every share 0-50%."""
 
     new_tier = forms.TypedChoiceField(

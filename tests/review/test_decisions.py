@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from pypdf import PdfReader
 
 from cases.enums import CaseState
@@ -25,6 +27,7 @@ from tests.factories import TenantFactory, persona, reload, set_fields
 from tests.review import factories as rf
 
 pytestmark = pytest.mark.django_db
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
 
 
 @pytest.fixture
@@ -45,7 +48,10 @@ def final_meeting(tenant, *, attendance=ApplicantAttendance.IN_PERSON, experts=5
     seats = [rf.seat(mtg) for _ in range(experts)]
     set_fields(seats[0], is_lead=True)
     set_fields(mtg, applicant_attendance=attendance)
-    return reload(mtg)
+    case = mtg.case
+    mtg = reload(mtg)
+    mtg.case = case  # cached: tests read it outside the tenant scope (row-level security on PostgreSQL)
+    return mtg
 
 
 def preliminary_meeting(tenant, experts=3):
@@ -193,3 +199,22 @@ def test_the_final_review_due_date_skips_a_holiday(tenant):
         set_fields(mtg, closed_at=dt.datetime(2027, 1, 6, 9, tzinfo=dt.UTC))
         file = services._start_final_clock(reload(mtg))
     assert (file.preliminary_ended_on, file.final_review_due) == (dt.date(2027, 1, 6), dt.date(2027, 2, 11))
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES, reason="the immutability trigger is PostgreSQL's")
+def test_a_recorded_decision_and_its_minutes_cannot_be_changed_in_the_database(
+    tenant, django_capture_on_commit_callbacks
+):
+    mtg = final_meeting(tenant)
+    with tenant_scope(tenant):
+        with django_capture_on_commit_callbacks(execute=True):
+            decision = services.close_with_decision(mtg, mtg.chair, **final_pass(tenant))
+        decision.refresh_from_db()
+        rows = ReviewDecision.objects.filter(pk=decision.pk)
+        for change in ({"minutes_sha256": "0" * 64}, {"minutes_pdf": "elsewhere.pdf"}, {"labour_share_percent": 10}):
+            with pytest.raises(DatabaseError, match="cannot be changed|immutable"):
+                with transaction.atomic():
+                    rows.update(**change)
+        services.release_decision(decision, mtg.chair)  # the release still works
+        assert rows.get().state == DecisionState.RELEASED
