@@ -30,7 +30,7 @@ from review.board import criteria_of, meeting_board
 from review.enums import MeetingState
 from review.meeting_serializers import (
     AttendanceSerializer,
-    CommentSerializer,
+    MeetingCommentSerializer,
     MeetingDetailSerializer,
     MeetingSerializer,
     ScheduleMeetingSerializer,
@@ -143,14 +143,14 @@ class ReviewMeetingViewSet(
 
     @extend_schema(
         parameters=[TENANT_SLUG_PARAMETER, ID_PARAMETER, ACTION_PARAMETER],
-        request=CommentSerializer,
+        request=MeetingCommentSerializer,
         responses={200: MeetingDetailSerializer, 403: OpenApiResponse(description="Not allowed"), 409: CONFLICT},
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<action_name>[a-z_]+)")
     def transition(self, request: Request, tenant_slug: str, pk: str, action_name: str) -> Response:
         """Open (scheduled → in session) or cancel the meeting (the CTO)."""
         meeting = self.get_object()
-        body = CommentSerializer(data=request.data)
+        body = MeetingCommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if action_name not in meetings.MEETING_ACTIONS:
             raise ValidationError({"action_name": [gettext("Unknown action: %s") % action_name]})

@@ -84,7 +84,7 @@ class ScheduleMeetingSerializer(serializers.Serializer):
         return value
 
 
-class CommentSerializer(serializers.Serializer):
+class MeetingCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
