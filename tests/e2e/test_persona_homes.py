@@ -30,7 +30,8 @@ PANELS = {
         Role.APPLICANT: ["my-cases"],
         Role.OFFICE_REVIEWER: ["qualification-queue"],
         Role.TENANT_ADMIN: ["qualification-queue"],
-        Role.CTO: ["committee-reviews"],
+        Role.CTO: ["committee-reviews", "final-reviews-due", "panel-replacements"],
+        Role.EXPERT: ["review-invitations"],  # review/demo.py seats the demo expert on panels
     },
     "ailab": {
         Role.APPLICANT: ["my-requests"],

@@ -59,7 +59,7 @@ def test_the_cto_passes_a_final_review_and_the_applicant_sees_the_released_decis
     page.context.clear_cookies()
     login(page, applicant)
     page.goto(f"/t/tsmp/cases/{case.pk}/")
-    page.click("[data-links=committee] a")
+    page.click("#committee-link")
     page.wait_for_load_state("networkidle")
     decision = page.inner_text(".released-decision")
     assert "恭喜通過複審" in decision and "張管理師" in decision
