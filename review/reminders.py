@@ -108,7 +108,6 @@ def _invitation_reminders(tenant: Any, now: dt.datetime) -> dict[str, int]:
         .order_by("pk")
     )
     anchors = _first_entries(PanelInvitation, [inv.pk for inv in invitations])
-    home = _absolute(reverse("tenant_home", kwargs={"tenant_slug": tenant.slug}))
     sent = {SCORE: 0, INVITATION: 0}
     for inv in invitations:
         entry = anchors.get(inv.pk)
@@ -118,7 +117,17 @@ def _invitation_reminders(tenant: Any, now: dt.datetime) -> dict[str, int]:
         kind, template = (
             (SCORE, "score_reminder") if inv.state == InvitationState.ACCEPTED else (INVITATION, "invitation_reminder")
         )
-        context = {"invitation": inv, "meeting": inv.meeting, "case": inv.meeting.case, "tenant": tenant, "url": home}
+        if kind == SCORE:  # the scoring page; an unanswered invitation: its page (declaration, accept / decline)
+            path = reverse("review:score", kwargs={"tenant_slug": tenant.slug, "pk": inv.meeting_id})
+        else:
+            path = reverse("review:invitation", kwargs={"tenant_slug": tenant.slug, "inv_pk": inv.pk})
+        context = {
+            "invitation": inv,
+            "meeting": inv.meeting,
+            "case": inv.meeting.case,
+            "tenant": tenant,
+            "url": _absolute(path),
+        }
         sent[kind] += _send(entry, kind, template, context, [inv.expert.user.email])
     return sent
 

@@ -86,7 +86,9 @@ def test_score_and_invitation_reminders_are_sent_once_over_two_runs(mailoutbox):
     assert set(by_recipient) == {inv.expert.user.email for inv in (not_scored, unanswered_soon, unanswered_old)}
     score_mail = by_recipient[not_scored.expert.user.email]
     assert soon.case.reference in score_mail.subject and "have not submitted your scores" in score_mail.body
-    assert "have not answered yet" in by_recipient[unanswered_old.expert.user.email].body
+    assert f"/review/meetings/{soon.pk}/score/" in score_mail.body  # straight to the scoring page
+    old_mail = by_recipient[unanswered_old.expert.user.email]
+    assert "have not answered yet" in old_mail.body and f"/review/invitations/{unanswered_old.pk}/" in old_mail.body
 
 
 def test_no_reminder_for_a_past_or_cancelled_meeting(mailoutbox):
