@@ -22,4 +22,6 @@ def overview(request: HttpRequest, tenant_slug: str) -> HttpResponse:
         raise Http404
     if not can(request.user, "review.view_overview", request.tenant):
         raise PermissionDenied
-    return render(request, "review/overview.html", queries.reviews_overview(request.tenant))
+    context = queries.reviews_overview(request.tenant)
+    context["can_schedule"] = can(request.user, "review.schedule_meeting", request.tenant)
+    return render(request, "review/overview.html", context)

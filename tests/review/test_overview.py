@@ -88,6 +88,8 @@ def test_the_overview_shows_the_week_the_waiting_cases_the_overdue_and_the_workl
     assert (second.open_invitations, second.pending_scores, second.meetings_in_week) == (1, 1, 1)
     body = response.content.decode()
     assert 'data-overdue="1"' in body and "Expert workload" in body and "Meetings this week" in body
+    assert reverse("review:meeting", kwargs={"tenant_slug": "tsmp", "pk": rows["this_week"].pk}) in body
+    assert reverse("review:schedule", kwargs={"tenant_slug": "tsmp", "case_pk": rows["waiting"].pk}) in body
 
 
 def test_a_closed_meeting_counts_as_a_review_done_and_leaves_the_open_load(client, world):
@@ -95,6 +97,7 @@ def test_a_closed_meeting_counts_as_a_review_done_and_leaves_the_open_load(clien
     set_fields(rows["this_week"], state=MeetingState.CLOSED)
     client.force_login(world.reviewer)  # office reviewers read the overview too
     response = client.get(overview_url())
+    assert "/schedule/" not in response.content.decode()  # only the CTO schedules
     expert = next(e for e in response.context["experts"] if e.pk == rows["seats"][0].expert_id)
     assert (expert.open_invitations, expert.reviews_done) == (0, 1)
 
