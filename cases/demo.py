@@ -2,7 +2,9 @@
 
 The cases follow the industries and needs the seeds name (seed 000_9617a3b789ca4d20.txt: 傳產、服務、製造業、
 健康產業; seed 004 white paper). Every case is driven to its state through the real services (numbers,
-clocks, transition log), by the demo logins of the roles that take each step.
+clocks, transition log), by the demo logins of the roles that take each step — up to the committee: a case
+reaches 複審 or the platform service only through closed review meetings, which ``review/demo.py`` holds (it
+finds the cases targeted at ``final_review`` / ``in_service`` here in 初審 and drives them on).
 """
 
 from __future__ import annotations
@@ -121,7 +123,8 @@ CASES = [
     ),
 ]
 
-# target state -> the path of (kind, name or decision) steps from draft
+# target state -> the path of (kind, name or decision) steps from draft: "t" a plain transition, "d" a
+# qualification decision, "c" a committee outcome (in the portal only a closed review meeting takes it)
 PATHS: dict[str, list[tuple[str, str]]] = {
     "draft": [],
     "submitted": [("t", "submit")],
@@ -139,14 +142,14 @@ PATHS: dict[str, list[tuple[str, str]]] = {
         ("t", "submit"),
         ("t", "start_qualification"),
         ("d", QualificationDecision.PROCEED),
-        ("t", "pass_preliminary"),
+        ("c", "pass_preliminary"),
     ],
     "in_service": [
         ("t", "submit"),
         ("t", "start_qualification"),
         ("d", QualificationDecision.PROCEED),
-        ("t", "pass_preliminary"),
-        ("t", "pass_final"),
+        ("c", "pass_preliminary"),
+        ("c", "pass_final"),
     ],
 }
 
@@ -235,11 +238,12 @@ def _seed_case(
     for kind in (DocumentKind.COMPANY_REGISTRATION, DocumentKind.NEEDS_DESCRIPTION):
         upload = SimpleUploadedFile(f"{kind}.pdf", demo_pdf(f"{title} {kind}"), content_type="application/pdf")
         services.add_document(case, applicant, kind, upload)
-    reviewer, cto = site.people[Role.OFFICE_REVIEWER], site.people[Role.CTO]
+    reviewer = site.people[Role.OFFICE_REVIEWER]
     for step, name in PATHS[target]:
         if step == "t":
-            actor = applicant if name == "submit" else cto if name.startswith("pass_") else reviewer
-            services.transition_case(case, name, actor)
+            services.transition_case(case, name, applicant if name == "submit" else reviewer)
+        elif step == "c":  # the committee's outcome: only a closed review meeting takes it — review/demo.py
+            break  # holds those meetings and drives the case on (cases imports no review)
         else:
             applicant_type, need, can_serve, customise = CHECKLISTS[name]
             services.decide_qualification(

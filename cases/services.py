@@ -27,17 +27,14 @@ from platform_site.transitions import TransitionRefused, run_transition
 from platform_site.uploads import check_upload
 from platform_site.workflow import load_row
 
-#: Transitions a user triggers with a plain button (decisions go through decide_qualification).
+#: Transitions a user triggers with a plain button (decisions go through decide_qualification; the committee's
+#: through committee_transition, called by the review app when a meeting closes).
 SIMPLE_TRANSITIONS = frozenset(
     {
         "submit",
         "resubmit",
         "withdraw",
         "start_qualification",
-        "pass_preliminary",
-        "fail_preliminary",
-        "pass_final",
-        "fail_final",
         "close_completed",
         "proceed_to_preliminary",
     }
@@ -129,6 +126,36 @@ def transition_case(case: DemandCase, name: str, user: Any, comment: str = "") -
         log = run_transition(case, name, user, comment=comment, **kwargs)
         _notify_on_commit(log)
     return log
+
+
+#: The committee's transitions (初審 / 複審 outcomes): never a plain button, only a recorded review decision.
+COMMITTEE_TRANSITIONS = frozenset({"pass_preliminary", "fail_preliminary", "pass_final", "fail_final"})
+
+
+def committee_transition(
+    case: DemandCase, name: str, user: Any, *, comment: str = "", notify: bool = True
+) -> ActivityLog:
+    """Run the committee's transition ``name`` (:data:`COMMITTEE_TRANSITIONS`) on ``case`` for ``user`` — the
+    entry point of the review app, which calls it inside the transaction that records the meeting's decision
+    (so the case moves if and only if the decision is recorded). ``notify``: queue the applicant's email now
+    (the review app passes False and queues it when the CTO releases the decision).
+
+    Raises ValueError (not a committee transition), PermissionDenied, TransitionRefused (409: the case has
+    moved on, e.g. another tab closed the meeting first).
+    """
+    if name not in COMMITTEE_TRANSITIONS:
+        raise ValueError(f"{name!r} is not a committee transition")
+    source = getattr(type(case), name)._django_fsm
+    with transaction.atomic():
+        log = run_transition(case, name, user, comment=comment, from_states=set(source.transitions))
+        if notify:
+            _notify_on_commit(log)
+    return log
+
+
+def notify_transition(log: ActivityLog) -> None:
+    """Queue the applicant's email about the logged case transition ``log`` (idempotent per entry)."""
+    _notify_on_commit(log)
 
 
 def decide_qualification(

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import queries, services
+from cases import hooks, queries, services
 from cases.enums import CaseState
 from cases.forms import (
     DemandCaseForm,
@@ -150,6 +150,7 @@ def _detail_context(
         "analysis": analysis,
         "upload_form": DocumentUploadForm(),
         "decision_form": QualificationDecisionForm(case=case) if can_decide else None,
+        "case_sections": hooks.render_case_sections(request, case),
         "missing": case.missing_for_submission()
         if case.state in (CaseState.DRAFT, CaseState.DOCUMENTS_REQUESTED)
         else [],

@@ -279,6 +279,9 @@ HWSIM_JOB_SWEEP_INTERVAL_S = env_float("HWSIM_JOB_SWEEP_INTERVAL_S", 30.0)
 # Design-space sweep chunks (hwsim.dse.tasks): hard time limit of one chunk task (soft: 80 %). A chunk whose worker
 # was killed is re-published by the outbox this long (+ OUTBOX_RETRY_BASE_S) after it started.
 HWSIM_DSE_CHUNK_TIME_LIMIT_S = env_float("HWSIM_DSE_CHUNK_TIME_LIMIT_S", 90.0)
+
+#: The review committee's reminders (review.reminders: scores, unanswered invitations, final-review due dates).
+REVIEW_REMINDER_INTERVAL_S = env_float("REVIEW_REMINDER_INTERVAL_S", 3600.0)
 #: /healthz gives the broker this long to answer.
 HEALTHZ_BROKER_TIMEOUT_S = env_float("HEALTHZ_BROKER_TIMEOUT_S", 1.0)
 # Run by `celery beat` (compose service "beat"; `manage.py rundev` embeds it with -B). A periodic message
@@ -293,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hwsim.tasks.sweep_stale_jobs",
         "schedule": HWSIM_JOB_SWEEP_INTERVAL_S,
         "options": {"expires": HWSIM_JOB_SWEEP_INTERVAL_S},
+    },
+    "review-reminders": {
+        "task": "review.tasks.send_review_reminders",
+        "schedule": REVIEW_REMINDER_INTERVAL_S,
+        "options": {"expires": REVIEW_REMINDER_INTERVAL_S},
     },
 }
 
@@ -327,6 +335,9 @@ SPECTACULAR_SETTINGS = {
         "SupplierStateEnum": "suppliers.enums.OnboardingState",
         "DesignStateEnum": "suppliers.enums.DesignState",
         "ReferralStateEnum": "suppliers.enums.ReferralState",
+        "MeetingStateEnum": "review.enums.MeetingState",
+        "InvitationStateEnum": "review.enums.InvitationState",
+        "DecisionStateEnum": "review.enums.DecisionState",
     },
 }
 

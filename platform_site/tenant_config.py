@@ -79,7 +79,8 @@ class TenantConfig:
     - ``review_*``: the review committee's panel sizes (seed 000: 初審 3-5, 複審 5-7 experts), the months within
       which 複審 follows 初審 (1), score visibility (``independent`` / ``open``), the dispersion flag's
       threshold (% of a criterion's scale), the conflict check's look-back (3 years), whether the applicant
-      sees the panel's names, and reminder lead times (days).
+      sees the panel's names, and reminder lead times (days); ``review_rubric``: the rubric code new meetings
+      score on (``None``: ``grant_call`` in a grant-call office, else ``tsmp``).
     """
 
     case_prefix: str | None = prefix_setting(None, _("Prefix of case references."))
@@ -129,8 +130,14 @@ class TenantConfig:
     review_score_reminder_days: int = setting(
         2, min_value=0, max_value=14, help_text=_("Days before a meeting to remind experts who have not scored.")
     )
+    review_invitation_reminder_days: int = setting(
+        2, min_value=0, max_value=14, help_text=_("Days after which an unanswered invitation is reminded.")
+    )
     review_final_due_warning_days: int = setting(
         7, min_value=0, max_value=31, help_text=_("Days before the final-review due date to remind the CTO.")
+    )
+    review_rubric: str | None = setting(
+        None, pattern=r"[a-z0-9_-]{1,40}", help_text=_("Rubric code meetings score on (empty: by the office's kind).")
     )
 
     # Supplier onboarding (seed 000_9617a3b789ca4d20.txt, 供應端: 資格審 5 個工作天, 複審 資格審結束後兩周內).

@@ -100,8 +100,11 @@ def ranking(case: Any) -> list[tuple[str, str, list[Candidate]]]:
                     c.points += 2
                     fits = bool(case.industry) and case.industry in design.industries
                     c.points += 2 if fits else 0
-                    reason = _("Reference design “%(title)s” covers the role") % {"title": design.title}
-                    c.reasons.append(reason + (_(", for the case's industry.") if fits else "."))
+                    if fits:
+                        reason = _("Reference design “%(title)s” covers the role, for the case's industry.")
+                    else:
+                        reason = _("Reference design “%(title)s” covers the role.")
+                    c.reasons.append(reason % {"title": design.title})
             history = counts.get(partner.pk, {})
             accepted, declined = history.get(ReferralState.ACCEPTED, 0), history.get(ReferralState.DECLINED, 0)
             if accepted or declined:

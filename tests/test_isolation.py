@@ -6,6 +6,7 @@ automatically; a route whose URL arguments this test cannot fill makes it fail u
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -14,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from platform_site.enums import TenantKind
 from platform_site.tenancy import tenant_scope
-from tests.factories import InvitationFactory, complete_case
+from tests.factories import InvitationFactory, complete_case, set_fields
 from tests.hwsim.factories import VerificationJobFactory
 from tests.suppliers.factories import supplier_samples
 
@@ -55,6 +56,10 @@ def test_the_route_walk_finds_the_case_pages_and_api():
         "hwsim:detail",
         "hwsim:certificate",
         "api-hwsim-request-results",
+        "review:decision",
+        "review:case_committee",
+        "api-review-decision-list",
+        "api-review-case-committee",
     } <= names
 
 
@@ -72,8 +77,16 @@ def samples(world):
     common = {"tenant_slug": "tsmp", "action": "submit", "action_name": "submit"}
     invitation = InvitationFactory(tenant=world.a, organization=world.org_a)
     supplier = supplier_samples(world, case)
-    return {
+    review = _review_samples(world, case)
+    panel = _review_panel_samples(world, case)
+    return {  # the first prefix a route name starts with wins: the specific review prefixes before "review:"
         **supplier,
+        **{
+            prefix: {**common, **panel}
+            for prefix in ("review:expert", "review:my_", "review:panel", "review:invitation")
+        },
+        "api-review-invitation": {**common, "pk": panel["inv_pk"]},
+        **review,
         "members": {**common, "pk": invitation.pk},
         "cases:": {**common, "pk": case.pk, "doc_pk": document.pk},
         "api-case-": {**common, "pk": case.pk},
@@ -111,6 +124,37 @@ def _dse_sample(world):
     return sweep.pk
 
 
+def _review_samples(world, case):
+    """A tenant-A committee meeting of ``case`` with a recorded decision (review app routes)."""
+    from review.enums import DecisionOutcome, DecisionState, MeetingState
+    from review.models import ReviewDecision
+    from tests.review import factories as rf
+
+    meeting = rf.meeting(world.a, case, chair=world.cto)
+    with tenant_scope(world.a):
+        decision = ReviewDecision.objects.create(meeting=meeting, outcome=DecisionOutcome.REJECT)
+        ReviewDecision.objects.filter(pk=decision.pk).update(state=DecisionState.RECORDED)
+    set_fields(meeting, state=MeetingState.CLOSED)
+    common = {"tenant_slug": "tsmp", "case_pk": case.pk}
+    return {
+        "review:": {**common, "pk": meeting.pk, "action": "open"},
+        "api-review-meeting-": {**common, "pk": meeting.pk, "action_name": "open"},
+        "api-review-decision-": {**common, "pk": decision.pk},
+        "api-review-case-committee": common,
+    }
+
+
+def _review_panel_samples(world, case):
+    """Tenant-A rows of the review app's expert pool and panels (review.urls, rvpanel's routes)."""
+    from tests.review import factories as rf
+
+    mtg = rf.meeting(world.a, case, chair=world.cto, round=2)  # round 1 is _review_samples' meeting
+    exp = rf.expert(world.a)
+    aff = rf.affiliation(exp, "22099131", dt.date(2020, 1, 1))
+    inv = rf.seat(mtg, exp)
+    return {"meeting_pk": mtg.pk, "expert_pk": exp.pk, "aff_pk": aff.pk, "inv_pk": inv.pk}
+
+
 def _urls(samples):
     for name, args in sorted(tenant_routes()):
         if name in PUBLIC_ROUTES:
@@ -142,6 +186,10 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "api-supplier-referral-detail",
         "api-supplier-matchmaking-detail",
         "api-supplier-case-detail",
+        "review:decision",
+        "review:case_committee",
+        "api-review-decision-detail",
+        "review:expert_detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

@@ -85,9 +85,9 @@ def test_the_shared_cache_is_redis_when_configured(tmp_path):
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_two_tenants_every_role_and_cases_in_many_states(capsys):
+def test_seed_demo_loads_three_tenants_every_role_and_cases_in_many_states(capsys):
     call_command("seed_demo")
-    assert sorted(Tenant.objects.values_list("slug", flat=True)) == ["ailab", "tsmp"]
+    assert sorted(Tenant.objects.values_list("slug", flat=True)) == ["ailab", "smgrant", "tsmp"]
     for tenant in Tenant.objects.all():
         roles = set(Membership.objects.filter(tenant=tenant).values_list("role", flat=True))
         assert roles == {

@@ -85,8 +85,8 @@ def _run_the_whole_way(world, case):
     services.decide_qualification(case, reviewer, decision="request_documents", comment="請補件", **checklist)
     services.transition_case(case, "resubmit", applicant, comment="已補件")
     services.decide_qualification(case, reviewer, decision="proceed", comment="排入初審", **checklist)
-    services.transition_case(case, "pass_preliminary", cto)
-    services.transition_case(case, "pass_final", cto)
+    services.committee_transition(case, "pass_preliminary", cto)  # the review app's entry point
+    services.committee_transition(case, "pass_final", cto)
 
 
 def test_each_notification_names_the_state_its_transition_produced(world, mailoutbox, settings):

@@ -168,8 +168,6 @@ def test_withdrawn_cases_are_hidden_by_default_and_shown_with_the_filter(client,
 @pytest.mark.parametrize(
     ("state", "persona", "expected"),
     [
-        (CaseState.PRELIMINARY_REVIEW, "cto", {"pass_preliminary", "fail_preliminary"}),
-        (CaseState.FINAL_REVIEW, "cto", {"pass_final", "fail_final"}),
         (CaseState.REFERRED, "reviewer", {"close_completed", "proceed_to_preliminary"}),
         (CaseState.DOCUMENTS_REQUESTED, "applicant", {"resubmit", "withdraw"}),
     ],
@@ -189,6 +187,22 @@ def test_each_action_has_its_own_labelled_comment_box(client, world, state, pers
     assert len(set(ids)) == len(ids)  # no two boxes share an id (each label points at its own box)
     labels = {forms.labels[i] for i in ids}
     assert len(labels) == len(ids)  # and no two labels read the same
+
+
+@pytest.mark.parametrize("state", [CaseState.PRELIMINARY_REVIEW, CaseState.FINAL_REVIEW])
+def test_the_committee_outcomes_are_no_bare_buttons(client, world, state):
+    """初審 / 複審 outcomes come only from a recorded review decision (review app), never a case button or the
+    cases API's transition endpoint."""
+    case = complete_case(tenant=world.a, applicant_org=world.org_a, created_by=world.applicant)
+    set_fields(case, state=state)
+    client.force_login(world.cto)
+    forms = Forms(client.get(url("detail", case), **EN).content.decode())
+    assert forms.posting_to("/actions/") == []
+    for name in ("pass_preliminary", "fail_preliminary", "pass_final", "fail_final"):
+        assert client.post(url("transition", case, action=name)).status_code == 404
+        api = f"/api/v1/t/{world.a.slug}/cases/{case.pk}/transitions/{name}/"
+        assert client.post(api, {}, content_type="application/json").status_code == 400
+    assert reload(case).state == state
 
 
 def test_in_qualification_the_decision_form_is_the_one_way_with_one_comment(client, world):

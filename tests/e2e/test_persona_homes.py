@@ -26,12 +26,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CODE_PATTERN = re.compile(r"\b(" + "|".join(role.value for role in Role) + r")\b")
 #: Which panels each demo role's home shows, per tenant (the lab has no qualification queue or committee).
 PANELS = {
-    "tsmp": {  # suppliers/demo.py: partners in review, a partner login, referrals on the applicant's case
+    "tsmp": {  # suppliers/demo.py and review/demo.py: partners, referrals, panels, final reviews by due date
         Role.APPLICANT: ["my-cases", "case-partners"],
         Role.OFFICE_REVIEWER: ["qualification-queue", "supplier-reviews"],
         Role.TENANT_ADMIN: ["qualification-queue", "supplier-reviews"],
-        Role.CTO: ["committee-reviews", "supplier-reviews"],
+        Role.CTO: ["committee-reviews", "final-reviews-due", "panel-replacements", "supplier-reviews"],
         Role.SUPPLIER: ["supplier-partner"],
+        Role.EXPERT: ["review-invitations"],  # review/demo.py seats the demo expert on panels
     },
     "ailab": {
         Role.APPLICANT: ["my-requests"],

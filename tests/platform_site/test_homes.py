@@ -137,7 +137,8 @@ def test_the_cto_sees_the_cases_waiting_for_the_preliminary_and_final_reviews(cl
     queued = make_case(world.a, world.org_a, CaseState.SUBMITTED, due=TODAY)
     b_case = make_case(world.b, world.org_b, CaseState.PRELIMINARY_REVIEW)
     body = home(client, world.cto)
-    assert panels(body) == ["committee-reviews"]
+    # The review app's: final reviews by due date, then replacements needed after recusals.
+    assert panels(body) == ["committee-reviews", "final-reviews-due", "panel-replacements"]
     stages = dict(re.findall(r'data-stage="(\w+)">\s*<h3[^>]*>[^<]*<span class="badge[^"]*">(\d+)<', body))
     assert stages == {"preliminary_review": "2", "final_review": "1"}
     assert all(c.reference in body for c in (*prelim, final))
@@ -148,7 +149,6 @@ def test_the_cto_sees_the_cases_waiting_for_the_preliminary_and_final_reviews(cl
 @pytest.mark.parametrize(
     ("persona_name", "label", "text"),
     [
-        ("expert", "Expert reviewer", "Review invitations and the cases you score will appear here."),
         ("case_manager", "Case manager", "The service projects you manage"),
         ("finance", "Finance admin", "Payment requests, invoices"),
     ],
@@ -165,9 +165,22 @@ def test_a_user_with_several_roles_sees_each_roles_panels(client, world):
     MembershipFactory(user=world.applicant, tenant=world.a, role=Role.EXPERT)
     MembershipFactory(user=world.applicant, tenant=world.a, role=Role.CTO)
     body = home(client, world.applicant)
-    assert panels(body) == ["my-cases", "committee-reviews", "empty-state"]
+    assert panels(body) == [
+        "my-cases",
+        "review-invitations",
+        "committee-reviews",
+        "final-reviews-due",
+        "panel-replacements",
+    ]
     labels = re.findall(r'<span class="badge text-bg-secondary role-label">([^<]+)</span>', body)
     assert labels == ["Applicant (demand side)", "CTO", "Expert reviewer"]
+
+
+def test_an_expert_sees_their_review_invitations(client, world):
+    """The review app replaces the expert's empty state with their invitations panel (review.panel_homes)."""
+    body = home(client, world.expert)
+    assert panels(body) == ["review-invitations"]
+    assert "Review invitations" in body
 
 
 @pytest.mark.parametrize(
@@ -255,7 +268,8 @@ def _fill(world, n):
 def test_each_home_takes_a_bounded_number_of_queries(client, world, django_assert_max_num_queries, persona_name, n):
     _fill(world, n)
     client.force_login(world.by_role()[persona_name])
-    with django_assert_max_num_queries(10 + _extra()):
+    # The CTO's home has three panels: cases waiting for the committee, final reviews by due date, replacements.
+    with django_assert_max_num_queries((12 if persona_name == "cto" else 10) + _extra()):
         assert client.get("/t/tsmp/").status_code == 200
 
 

@@ -21,6 +21,11 @@ from tests.factories import MembershipFactory, OrganizationFactory, TenantFactor
 pytestmark = pytest.mark.django_db
 
 CASES, QUEUE, LAB = "/t/{slug}/cases/", "/t/{slug}/review/queue/", "/t/{slug}/lab/requests/"
+# The review app: the reviews overview and the meetings (office staff), the expert pool (office staff), the own
+# expert profile (experts), the tier-discount table (CTO and tenant admin edit it).
+OVERVIEW, MEETINGS = "/t/{slug}/review/", "/t/{slug}/review/meetings/"
+POOL, PROFILE = "/t/{slug}/review/experts/", "/t/{slug}/review/profile/"
+TIERS = "/t/{slug}/review/tier-discounts/"
 # The suppliers app (issue 9): directory, onboarding, reference designs, referrals, the supplier's own profile.
 DIRECTORY, ONBOARDING, DESIGNS = (
     "/t/{slug}/suppliers/directory/",
@@ -28,17 +33,18 @@ DIRECTORY, ONBOARDING, DESIGNS = (
     "/t/{slug}/suppliers/designs/",
 )
 MINE, REFERRALS = "/t/{slug}/suppliers/mine/", "/t/{slug}/suppliers/referrals/"
-OFFICE = [CASES, QUEUE, DIRECTORY, ONBOARDING, DESIGNS, REFERRALS]
+SUPPLY = [DIRECTORY, ONBOARDING, DESIGNS, REFERRALS]
+SUPPLY_LABELS = ["Partner directory", "Supplier onboarding", "Reference designs", "Matchmaking referrals"]
 OFFICE_MENU = {
     "applicant": [CASES, DESIGNS],
     "other_applicant": [CASES, DESIGNS],
     "supplier": [CASES, DESIGNS, MINE, REFERRALS],
-    "office_reviewer": OFFICE,
-    "cto": OFFICE,
-    "expert": [CASES],
+    "office_reviewer": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY],
+    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS],
+    "expert": [CASES, PROFILE],
     "case_manager": [CASES],
     "finance": [CASES],
-    "tenant_admin": OFFICE,
+    "tenant_admin": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS],
     "b_reviewer": [],
     "outsider": [],
 }
@@ -87,15 +93,16 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
     entries = nav_entries()
     assert [e.order for e in entries] == sorted(e.order for e in entries)
     with translation.override("en"):
-        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)][:2] == ["Cases", "Qualification queue"]
+        labels = ["Cases", "Qualification queue", "Reviews", "Review meetings", "Expert pool", *SUPPLY_LABELS]
+        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] == labels
     with translation.override("zh-hant"):
-        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] != ["Cases", "Qualification queue"]
+        assert [str(i.label) for i in visible_nav(world.reviewer, world.a)][:2] != labels[:2]
 
 
 def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries):
     roles_in(world.reviewer, world.a)  # the context processor's tenant_roles fills the per-user cache
     with django_assert_num_queries(0):
-        assert len(visible_nav(world.reviewer, world.a)) == 6
+        assert len(visible_nav(world.reviewer, world.a)) == 9
 
 
 def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
@@ -113,4 +120,4 @@ def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
 def test_demo_modules_are_found_in_installed_apps_order():
     from platform_site.extensions import demo_seeders
 
-    assert [label for label, _seed in demo_seeders()] == ["cases", "suppliers", "hwsim"]
+    assert [label for label, _seed in demo_seeders()] == ["cases", "review", "suppliers", "hwsim"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from platform_site.enums import Role
 from platform_site.tenancy import tenant_scope
@@ -57,7 +58,7 @@ def test_final_pass_needs_one_lead_and_the_applicant_in_person(tenant):
         assert refused.value.code == "lead_reviewer"
         set_fields(seats[0], is_lead=True)
         set_fields(mtg, applicant_attendance=ApplicantAttendance.VIDEO)
-        with pytest.raises(TransitionRefused) as refused:
+        with translation.override("en"), pytest.raises(TransitionRefused) as refused:
             run_transition(mtg, "close", mtg.chair)
         assert refused.value.code == "decision_incomplete"
         assert "in person" in refused.value.message

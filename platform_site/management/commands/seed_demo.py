@@ -1,4 +1,5 @@
-"""``manage.py seed_demo``: two tenants, organisations, one login per role, then each app's demo data.
+"""``manage.py seed_demo``: three tenants (a programme office, a grant-call office, a lab), organisations, one
+login per role, then each app's demo data.
 
 The platform-level data is made here; then every installed app with a ``demo`` module gets
 ``demo.seed(DemoSite)`` per tenant, in ``INSTALLED_APPS`` order (platform_site.extensions.demo_seeders), so
@@ -29,6 +30,15 @@ TENANTS = [
         "name_en": "Taiwan Smart System Integration Manufacturing Platform (TSMP) Promotion Office",
         "kind": TenantKind.PLATFORM_OFFICE,
         "settings": {"case_prefix": "TSMP"},
+    },
+    {
+        # A grant-call office (seed 001_f4b2551ebc037df1.txt: 智慧機械-產業聚落供應鏈數位串流暨AI應用): its committee
+        # scores on the seed's weighted professional review (review/demo.py).
+        "slug": "smgrant",
+        "name": "智慧機械產業聚落供應鏈數位串流暨AI應用計畫 專案辦公室",
+        "name_en": "Smart Machinery Supply-Chain Digital Flow and AI Application Grant Call Office",
+        "kind": TenantKind.GRANT_CALL,
+        "settings": {"case_prefix": "SMAI"},
     },
     {
         "slug": "ailab",
