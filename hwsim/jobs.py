@@ -13,11 +13,14 @@ outbox of :mod:`platform_site.queueing`); the task calls :func:`run_job`, which 
   starts the one next attempt itself;
 * a running attempt has a watcher thread (:class:`_Watcher`): every :data:`CANCEL_POLL_S` it checks with
   one indexed query that the attempt still owns the job, writes ``heartbeat_at`` every
-  ``HWSIM_JOB_HEARTBEAT_S`` (the runner may compute for long stretches without reporting progress), and
-  when the job was cancelled or superseded it interrupts the run — so a cancel takes effect within
-  ~``CANCEL_POLL_S`` + one bytecode, not at the next progress report (a Server QPS search can run for
-  tens of seconds between two). The runner itself (:mod:`hwsim.runner`, pure Python) needs no change and
-  no query per simulated query;
+  ``HWSIM_JOB_HEARTBEAT_S`` (the runner may compute for long stretches without a progress *write*), and
+  when the job was cancelled or superseded it sets its ``stop`` event (a :class:`threading.Event`).
+  Cancellation is cooperative: the progress callback (:class:`_ProgressReporter`) checks the event on every
+  call, before its time throttle, and raises :class:`JobStopped`. The engine calls ``progress`` every few
+  thousand simulated queries inside the LoadGen scenario loops and between the trials of a Server QPS
+  search (:mod:`hwsim.engine.runner`), so a cancel takes effect within ~``CANCEL_POLL_S`` + a few ms,
+  not at the next unit of work (a Server QPS search can run for tens of seconds). No query per call:
+  the check is one ``Event.is_set()``;
 * results and the report number are written in the same database transaction as the ``succeed`` transition,
   so there is exactly one result and one ``succeed`` log row per job; then the same worker builds and stores
   the charts and the certificate (:func:`hwsim.reports.build_report`; the sweeper rebuilds a missing one);
@@ -32,7 +35,6 @@ the tasks call it, and whoever requeues passes the task-queueing function in.
 from __future__ import annotations
 
 import contextvars
-import ctypes
 import logging
 import math
 import threading
@@ -86,26 +88,30 @@ def next_report_number(request: VerificationRequest) -> str:
 
 
 class _ProgressReporter:
-    """The runner's ``progress(fraction, message)`` callback for one attempt of one job (throttled).
+    """The runner's ``progress(fraction, message)`` callback for one attempt of one job.
 
-    Holds ``watcher.quiet`` while it writes, so the watcher never interrupts the run inside a query.
+    Every call first checks the watcher's ``stop`` event (cancelled or superseded: :class:`JobStopped`); it
+    costs one ``Event.is_set()``, so the engine may call it every few thousand simulated queries. Database
+    writes (progress, message, heartbeat) are throttled to one per ``interval_s`` seconds; a write that
+    updates no row also raises :class:`JobStopped`.
     """
 
     def __init__(self, job_id: int, attempt: int, interval_s: float, watcher: _Watcher | None = None) -> None:
-        self.job_id, self.attempt, self.interval_s, self.watcher = job_id, attempt, interval_s, watcher
+        self.job_id, self.attempt, self.interval_s = job_id, attempt, interval_s
+        self._stopped = watcher.stop.is_set if watcher is not None else (lambda: False)
         self._last = -math.inf
 
     def __call__(self, fraction: float, message: str) -> None:
+        if self._stopped():
+            raise JobStopped
         now = time.monotonic()
         if now - self._last < self.interval_s:
             return
         self._last = now
         fraction = min(1.0, max(0.0, float(fraction)))
-        quiet = self.watcher.quiet if self.watcher is not None else threading.Lock()
-        with quiet:
-            updated = _owned(self.job_id, self.attempt).update(
-                progress=fraction, message=str(message)[:200], heartbeat_at=timezone.now()
-            )
+        updated = _owned(self.job_id, self.attempt).update(
+            progress=fraction, message=str(message)[:200], heartbeat_at=timezone.now()
+        )
         if not updated:
             raise JobStopped
 
@@ -115,52 +121,35 @@ def _owned(job_id: int, attempt: int) -> Any:
     return VerificationJob.objects.filter(pk=job_id, state=JobState.RUNNING, attempt=attempt)
 
 
-def _interrupt(thread_id: int) -> None:
-    """Raise :class:`JobStopped` in thread ``thread_id`` at its next bytecode (CPython's async exception)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(JobStopped))
-
-
-#: The watcher of the attempt each thread is running now (by thread id).
-_CURRENT: dict[int, Any] = {}
-
-
 class _Watcher:
     """The running attempt's watcher thread: ownership check every ``poll_s``, heartbeat every ``interval_s``.
 
     Every ``poll_s`` (:data:`CANCEL_POLL_S`) one indexed ``SELECT`` checks the attempt still owns the job;
     every ``interval_s`` (``HWSIM_JOB_HEARTBEAT_S``) an ``UPDATE`` writes ``heartbeat_at`` instead. When the
-    job was cancelled or superseded the watcher raises :class:`JobStopped` in the running thread (CPython
-    ``PyThreadState_SetAsyncExc``) unless that thread is inside a progress write (``quiet`` held), and stops.
+    job was cancelled or superseded the watcher sets :attr:`stop` (the progress callback then raises
+    :class:`JobStopped` in the running thread at its next call) and ends.
     The thread runs in a copy of the caller's context (same tenant scope, so PostgreSQL row-level security
-    admits its own connection), uses its own database connection and closes it. Write errors are logged,
+    admits its own connection), uses its own database connection and closes it. Query errors are logged,
     never raised: the worst case is a requeue, which the attempt guard makes harmless.
     """
 
     def __init__(self, job_id: int, attempt: int, interval_s: float, poll_s: float = CANCEL_POLL_S) -> None:
         self.job_id, self.attempt, self.interval_s = job_id, attempt, interval_s
         self.poll_s = max(0.01, min(poll_s, interval_s))
-        self.quiet = threading.Lock()
-        self.stopped = False
-        self._armed = False
-        self._target = threading.get_ident()
-        self._stop = threading.Event()
+        #: Set when the job was cancelled or superseded (read by :class:`_ProgressReporter`).
+        self.stop = threading.Event()
+        self._done = threading.Event()
         context = contextvars.copy_context()
         self._thread = threading.Thread(
             target=context.run, args=(self._loop,), daemon=True, name=f"hwsim-watcher-{job_id}"
         )
 
     def __enter__(self) -> _Watcher:
-        self._outer = _CURRENT.get(self._target)
-        _CURRENT[self._target] = self
-        self._armed = True
         self._thread.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        with self.quiet:
-            self._armed = False  # no interruption after this point (a pending one lands inside the with)
-            _CURRENT[self._target] = self._outer
-        self._stop.set()
+        self._done.set()
         self._thread.join(timeout=max(5.0, self.poll_s))
 
     def _owns(self, beat: bool) -> bool:
@@ -174,7 +163,7 @@ class _Watcher:
     def _loop(self) -> None:
         last_beat = time.monotonic()
         try:
-            while not self._stop.wait(self.poll_s):
+            while not self._done.wait(self.poll_s):
                 beat = time.monotonic() - last_beat >= self.interval_s
                 try:
                     owns = self._owns(beat)
@@ -184,11 +173,7 @@ class _Watcher:
                 if beat:
                     last_beat = time.monotonic()
                 if not owns:
-                    with self.quiet:
-                        # only while the thread runs this attempt (not one nested in it, as tests do)
-                        if self._armed and _CURRENT.get(self._target) is self:
-                            self.stopped = True
-                            _interrupt(self._target)
+                    self.stop.set()
                     return
         finally:
             connection.close()

@@ -302,8 +302,8 @@ class VerificationJob(StateMachineMixin, TenantOwnedModel):
         permission=CANCEL,
     )
     def cancel(self, *, by: Any, comment: str = "") -> None:
-        """The requester or lab staff stop the job; the running attempt's watcher stops the run within ~0.25 s
-        (hwsim.jobs.CANCEL_POLL_S)."""
+        """The requester or lab staff stop the job; the running attempt's watcher notices within
+        ``hwsim.jobs.CANCEL_POLL_S`` (0.25 s) and the run stops at its next progress call (milliseconds later)."""
         self.finished_at = timezone.now()
 
 

@@ -75,8 +75,11 @@ Server latencies are recomputed from the same seeded arrivals as :func:`~hwsim.e
 :func:`hwsim.engine.loadgen.server.serve_fifo`; a test checks the recomputed percentiles equal the LoadGen's.
 
 ``progress(fraction, message)``, if given, is called with 0.0 at the start and after every unit of work
-(a platform's cost, a network simulation, a scenario), fractions non-decreasing, the last call 1.0.
-Exceptions it raises propagate unchanged (that is how a cancelled task stops the run).
+(a platform's cost, a network simulation, a scenario), fractions non-decreasing, the last call 1.0; inside a
+scenario it is also called again with the last fraction and message after every
+:data:`~hwsim.engine.loadgen.rules.CHECK_EVERY` simulated queries (a few ms apart; never in a quick run's
+short scenarios), so keep it cheap (throttle any I/O by time). Exceptions it raises propagate unchanged
+(that is how a cancelled job stops the run, within milliseconds).
 """
 
 from __future__ import annotations
@@ -309,9 +312,12 @@ def _server_bound(workload: dict) -> tuple[float, str]:
     )
 
 
-def _run_scenario(name: str, dev: _NetworkDevice, workload: dict, seed: int, quick: bool) -> dict:
+def _run_scenario(
+    name: str, dev: _NetworkDevice, workload: dict, seed: int, quick: bool, checkpoint: Callable[[], None] | None
+) -> dict:
     batch = workload["batch"]
-    settings = dict(QUICK_SETTINGS[name]) if quick else {}
+    settings: dict[str, Any] = dict(QUICK_SETTINGS[name]) if quick else {}
+    settings["checkpoint"] = checkpoint
     extra: dict[str, Any] = {}
     if name == "SingleStream":
         max_batch = 1
@@ -338,7 +344,7 @@ def _run_scenario(name: str, dev: _NetworkDevice, workload: dict, seed: int, qui
             r = lg.run_server(dev, target_qps=lowest, latency_bound_s=bound, seed=seed, max_batch=max_batch, **settings)
             r.reasons.insert(0, f"no target QPS meets the {bound * 1e3:g} ms p99 bound")
             r.valid = False
-        hist = _histogram(server_latencies_ns(dev, r.query_count, r.target_qps, seed, max_batch))
+        hist = _histogram(server_latencies_ns(dev, r.query_count, r.target_qps, seed, max_batch, checkpoint))
         extra = {
             "latency_bound_s": bound,
             "latency_bound_source": source,
@@ -389,12 +395,17 @@ def run_verification(spec: dict, progress: ProgressFn | None = None) -> dict:
     layers = {w["key"]: _layers(w["key"], w["params"], w["key"]) for w in norm["workloads"]}
     total = len(norm["platforms"]) * (1 + len(norm["workloads"]) * (1 + len(scenarios)))
     done = 0
+    last = [0.0, "starting"]  # the last reported (fraction, message), repeated by ``checkpoint``
 
     def step(message: str) -> None:
         nonlocal done
         done += 1
+        last[:] = [1.0 if done >= total else done / total, message]
         if progress is not None:
-            progress(1.0 if done >= total else done / total, message)
+            progress(last[0], message)
+
+    def checkpoint() -> None:
+        progress(last[0], last[1])  # only passed to the scenarios when progress is given
 
     if progress is not None:
         progress(0.0, "starting")
@@ -425,7 +436,7 @@ def run_verification(spec: dict, progress: ProgressFn | None = None) -> dict:
             step(f"{p['name']} · {info.name_en}: network simulated")
             runs = []
             for s in scenarios:
-                runs.append(_run_scenario(s, dev, w, seed, quick))
+                runs.append(_run_scenario(s, dev, w, seed, quick, checkpoint if progress is not None else None))
                 summary.append(
                     {
                         "platform": p["key"],

@@ -1,5 +1,6 @@
-"""Cancel takes effect within a second even in the middle of a long Server QPS search (the watcher thread, not
-the next progress report), and the progress bar shows the time left."""
+"""Cancel takes effect within a second even in the middle of a long Server QPS search (the watcher thread sets an
+event that the engine's frequent progress calls check, not the next throttled progress write), and the progress bar
+shows the time left."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from tests.hwsim.factories import VerificationJobFactory, VerificationRequestFac
 @pytest.mark.django_db(transaction=True)
 def test_a_cancel_stops_a_long_run_within_a_second(lab: Any) -> None:
     """A full (not quick) Server run searches QPS for many seconds without a progress report; the progress
-    callback is throttled to once an hour here, so only the watcher can stop it."""
+    callback's writes are throttled to once an hour here, so only the watcher's event can stop it."""
     job = VerificationJobFactory(tenant=lab.a, request__requester=lab.applicant, request__requester_org=lab.org)
     spec = dict(job.spec, quick=False, scenarios=["Server"])
     with tenant_scope(lab.a):

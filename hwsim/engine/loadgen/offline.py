@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
 from typing import Any
 
 from hwsim.engine.loadgen.devices import _service_ns_fn
 from hwsim.engine.loadgen.results import ScenarioResult, _pct_key
 from hwsim.engine.loadgen.rules import (
+    CHECK_EVERY,
     MIN_DURATION_S,
     NS_PER_S,
     OFFLINE_MIN_SAMPLES,
@@ -28,6 +30,7 @@ def run_offline(
     min_duration_s: float = MIN_DURATION_S,
     min_sample_count: int = OFFLINE_MIN_SAMPLES,
     expected_qps: float | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> ScenarioResult:
     """Offline (rules "Scenarios": all samples in one query at start, >= 24,576 samples, 600 s).
 
@@ -35,7 +38,8 @@ def run_offline(
     ``max(min_sample_count, int(1.1 * min_duration_s * expected_qps))``; without it (hwsim) the
     smallest whole number of ``max_batch`` batches that is >= ``min_sample_count`` and lasts >=
     ``min_duration_s`` on the device. Batches run back-to-back; each sample's latency is its batch's
-    completion time. Metric: samples / last completion (samples/s). Raises ``ValueError``.
+    completion time. Metric: samples / last completion (samples/s). ``checkpoint()``, if given, is called
+    after every ``CHECK_EVERY`` batches (what it raises propagates). Raises ``ValueError``.
     """
     _check_common(min_duration_s, 1, 0)
     if max_batch < 1 or min_sample_count < 1:
@@ -55,11 +59,15 @@ def run_offline(
         elapsed = 0
         total = 0
         while total < min_sample_count or elapsed < min_dur_ns:
-            b = svc(max_batch)
-            sizes.append(max_batch)
-            times.append(b)
-            elapsed += b
-            total += max_batch
+            if sizes and checkpoint is not None:
+                checkpoint()
+            stop = len(sizes) + CHECK_EVERY
+            while (total < min_sample_count or elapsed < min_dur_ns) and len(sizes) < stop:
+                b = svc(max_batch)
+                sizes.append(max_batch)
+                times.append(b)
+                elapsed += b
+                total += max_batch
     # Latencies are non-decreasing batch by batch, so batch order is sorted order: statistics come
     # from cumulative counts (no per-sample list, which would hold millions of entries).
     ends: list[int] = []

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from typing import Any
 
 from hwsim.engine import early_stopping as es
 from hwsim.engine.loadgen.devices import _service_ns_fn
 from hwsim.engine.loadgen.results import QpsSearchResult, ScenarioResult, _fmt_ms, _latency_stats, _pct_key
 from hwsim.engine.loadgen.rules import (
+    CHECK_EVERY,
     MIN_DURATION_S,
     MIN_QUERY_COUNT,
     NS_PER_S,
@@ -24,15 +26,28 @@ from hwsim.engine.loadgen.rules import (
 )
 
 
-def _unit_gaps(seed: int, count: int) -> list[float]:
-    """``count`` unit-rate exponential gaps from ``random.Random(seed)`` (prefix-stable in ``count``)."""
+def _unit_gaps(seed: int, count: int, checkpoint: Callable[[], None] | None = None) -> list[float]:
+    """``count`` unit-rate exponential gaps from ``random.Random(seed)`` (prefix-stable in ``count``);
+    ``checkpoint()``, if given, after every ``8 * CHECK_EVERY`` gaps drawn."""
     rng = random.Random(seed)
     ex = rng.expovariate
-    return [ex(1.0) for _ in range(count)]
+    if checkpoint is None:
+        return [ex(1.0) for _ in range(count)]
+    gaps: list[float] = []
+    for c in range(0, count, 8 * CHECK_EVERY):
+        if c:
+            checkpoint()
+        gaps += [ex(1.0) for _ in range(min(count - c, 8 * CHECK_EVERY))]
+    return gaps
 
 
 def serve_fifo(
-    arrivals: list[int], svc: Any, max_batch: int, bound_ns: int | None = None, abort_budget: int | None = None
+    arrivals: list[int],
+    svc: Any,
+    max_batch: int,
+    bound_ns: int | None = None,
+    abort_budget: int | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> tuple[list[int], int, bool, int]:
     """The Server queue: one FIFO work-conserving device batching up to ``max_batch`` waiting queries.
 
@@ -43,6 +58,9 @@ def serve_fifo(
     ``bound_ns`` (0 when ``bound_ns`` is None), whether the run stopped early because ``over`` exceeded
     ``abort_budget`` (then only the queries served so far are returned) and when the device became free.
     The single implementation of the queue, used by :func:`run_server` and :func:`server_latencies_ns`.
+    ``checkpoint()``, if given, is called after every :data:`~hwsim.engine.loadgen.rules.CHECK_EVERY` queries
+    served (between chunks, outside the per-query loop, so it costs nothing per query; never for a run
+    shorter than that); what it raises propagates unchanged (cancel).
     """
     n = len(arrivals)
     lat = [0] * n
@@ -50,46 +68,61 @@ def serve_fifo(
     free = 0
     bound = bound_ns if bound_ns is not None else float("inf")
     if max_batch == 1:
-        for k in range(n):
-            a = arrivals[k]
-            free = (a if a > free else free) + svc(1)
-            d = free - a
-            lat[k] = d
-            if d > bound:
-                over += 1
-                if abort_budget is not None and over > abort_budget:
-                    return lat[: k + 1], over, True, free
+        for c in range(0, n, CHECK_EVERY):
+            if c and checkpoint is not None:
+                checkpoint()
+            for k in range(c, min(n, c + CHECK_EVERY)):
+                a = arrivals[k]
+                free = (a if a > free else free) + svc(1)
+                d = free - a
+                lat[k] = d
+                if d > bound:
+                    over += 1
+                    if abort_budget is not None and over > abort_budget:
+                        return lat[: k + 1], over, True, free
         return lat, over, False, free
     k = 0
     while k < n:
-        a = arrivals[k]
-        start = a if a > free else free
-        j = k + 1
-        lim = min(n, k + max_batch)
-        while j < lim and arrivals[j] <= start:
-            j += 1
-        free = start + svc(j - k)
-        for m in range(k, j):
-            d = free - arrivals[m]
-            lat[m] = d
-            if d > bound:
-                over += 1
-        k = j
-        if abort_budget is not None and over > abort_budget:
-            return lat[:k], over, True, free
+        if k and checkpoint is not None:
+            checkpoint()
+        chunk_end = min(n, k + CHECK_EVERY)
+        while k < chunk_end:
+            a = arrivals[k]
+            start = a if a > free else free
+            j = k + 1
+            lim = min(n, k + max_batch)
+            while j < lim and arrivals[j] <= start:
+                j += 1
+            free = start + svc(j - k)
+            for m in range(k, j):
+                d = free - arrivals[m]
+                lat[m] = d
+                if d > bound:
+                    over += 1
+            k = j
+            if abort_budget is not None and over > abort_budget:
+                return lat[:k], over, True, free
     return lat, over, False, free
 
 
-def server_latencies_ns(device: Any, query_count: int, target_qps: float, seed: int, max_batch: int) -> list[int]:
+def server_latencies_ns(
+    device: Any,
+    query_count: int,
+    target_qps: float,
+    seed: int,
+    max_batch: int,
+    checkpoint: Callable[[], None] | None = None,
+) -> list[int]:
     """Ascending per-query latencies (ns) of the first ``query_count`` queries of :func:`run_server` at
-    ``target_qps`` with ``seed`` (same arrivals, same :func:`serve_fifo` queue); used for histograms."""
+    ``target_qps`` with ``seed`` (same arrivals, same :func:`serve_fifo` queue); used for histograms.
+    ``checkpoint`` as in :func:`serve_fifo`."""
     scale = NS_PER_S / target_qps
     arrivals = []
     t = 0.0
     for gap in _unit_gaps(seed, query_count):
         t += gap * scale
         arrivals.append(int(t + 0.5))
-    lat = serve_fifo(arrivals, _service_ns_fn(device), max_batch)[0]
+    lat = serve_fifo(arrivals, _service_ns_fn(device), max_batch, checkpoint=checkpoint)[0]
     lat.sort()
     return lat
 
@@ -107,6 +140,7 @@ def run_server(
     max_query_count: int = 0,
     target_percentile: float = TARGET_PERCENTILE["Server"],
     abort_on_failure: bool = False,
+    checkpoint: Callable[[], None] | None = None,
     _gaps: list[float] | None = None,
 ) -> ScenarioResult:
     """Server (rules "Scenarios" and "Benchmarks"; LoadGen ``TestScenario::Server``).
@@ -119,6 +153,8 @@ def run_server(
 
     ``abort_on_failure`` (used by :func:`find_max_qps`): stop simulating as soon as the over-bound count
     makes the run certainly INVALID; the result then has ``aborted=True`` and partial statistics.
+    ``checkpoint()``, if given, is called after every :data:`~hwsim.engine.loadgen.rules.CHECK_EVERY` queries
+    scheduled and served; what it raises propagates unchanged (that is how a cancelled job stops).
     Raises ``ValueError`` on bad settings (QPS <= 0, unknown benchmark, ...).
     """
     bound_s = resolve_latency_bound(benchmark, latency_bound_s)
@@ -144,19 +180,25 @@ def run_server(
     count = 0
     last = 0
     while (count < min_query_count or last < min_dur_ns) and (max_query_count == 0 or count < max_query_count):
-        if i == len(gaps):  # rare: more arrivals needed than pre-drawn; extend deterministically
-            gaps = _unit_gaps(seed, 2 * len(gaps))
-        t += gaps[i] * scale
-        i += 1
-        last = int(t + 0.5)
-        add(last)
-        count += 1
+        if count and checkpoint is not None:
+            checkpoint()
+        stop = count + CHECK_EVERY if max_query_count == 0 else min(max_query_count, count + CHECK_EVERY)
+        while (count < min_query_count or last < min_dur_ns) and count < stop:
+            if i == len(gaps):  # rare: more arrivals needed than pre-drawn; extend deterministically
+                gaps = _unit_gaps(seed, 2 * len(gaps))
+            t += gaps[i] * scale
+            i += 1
+            last = int(t + 0.5)
+            add(last)
+            count += 1
     n = count
 
     # Over-bound budget: p99 fails once over >= n - int(n*p); early stopping fails once over > t_es.
     idx_p = int(n * target_percentile)
     budget = min(n - idx_p - 1, es.max_overlatency_allowed(n, target_percentile))
-    lat, over, aborted, free = serve_fifo(arrivals, svc, max_batch, bound_ns, budget if abort_on_failure else None)
+    lat, over, aborted, free = serve_fifo(
+        arrivals, svc, max_batch, bound_ns, budget if abort_on_failure else None, checkpoint
+    )
     done_ns = free
     lat.sort()
     mean, lo, hi, pct = _latency_stats(lat)
@@ -228,7 +270,8 @@ def find_max_qps(
     time and validity is (near-)monotone in QPS. ``start_qps`` defaults to ``0.5 / service_time(1)``.
     The bracket [lo VALID, hi INVALID] is bisected until ``hi - lo <= rel_tolerance * lo``; failing
     trials abort early (``abort_on_failure``). ``server_kwargs`` go to :func:`run_server`
-    (``max_batch``, ``min_duration_s``, ``min_query_count``, ...). Raises ``ValueError`` on bad input.
+    (``max_batch``, ``min_duration_s``, ``min_query_count``, ``checkpoint``, ...; ``checkpoint`` is also called
+    while drawing the arrival gaps). Raises ``ValueError`` on bad input.
     """
     bound = resolve_latency_bound(benchmark, latency_bound_s)
     if not (0 < rel_tolerance < 1):
@@ -242,10 +285,12 @@ def find_max_qps(
     trials: list[tuple[float, bool]] = []
     gaps_cache: list[list[float]] = [[]]
 
+    checkpoint = server_kwargs.get("checkpoint")
+
     def trial(qps: float) -> ScenarioResult:
         need = max(min_q, int(min_d * qps * 1.05) + 16)
         if len(gaps_cache[0]) < need:
-            gaps_cache[0] = _unit_gaps(seed, need)
+            gaps_cache[0] = _unit_gaps(seed, need, checkpoint)
         r = run_server(
             device,
             target_qps=qps,

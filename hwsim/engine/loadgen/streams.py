@@ -7,12 +7,14 @@ Criterion"). "Min duration" is checked on the last *issue* time, as LoadGen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hwsim.engine import early_stopping as es
 from hwsim.engine.loadgen.devices import _service_ns_fn
 from hwsim.engine.loadgen.results import ScenarioResult, _fmt_ms, _latency_stats, _pct_key
 from hwsim.engine.loadgen.rules import (
+    CHECK_EVERY,
     MIN_DURATION_S,
     MIN_QUERY_COUNT,
     MULTISTREAM_SAMPLES_PER_QUERY,
@@ -31,7 +33,9 @@ def _run_streams(
     min_query_count: int,
     max_query_count: int,
     target_percentile: float,
+    checkpoint: Callable[[], None] | None = None,
 ) -> ScenarioResult:
+    """One query after another; ``checkpoint()`` (if given) after every ``CHECK_EVERY`` queries."""
     _check_common(min_duration_s, min_query_count, max_query_count)
     if samples_per_query < 1 or max_batch < 1:
         raise ValueError("samples_per_query and max_batch must be >= 1")
@@ -44,15 +48,19 @@ def _run_streams(
     last_issue = 0
     count = 0
     while (count < min_query_count or last_issue < min_dur_ns) and (max_query_count == 0 or count < max_query_count):
-        last_issue = now
-        q = 0
-        for _ in range(full):
-            q += svc(max_batch)
-        if rest:
-            q += svc(rest)
-        append(q)
-        now += q
-        count += 1
+        if count and checkpoint is not None:
+            checkpoint()
+        stop = count + CHECK_EVERY if max_query_count == 0 else min(max_query_count, count + CHECK_EVERY)
+        while (count < min_query_count or last_issue < min_dur_ns) and count < stop:
+            last_issue = now
+            q = 0
+            for _ in range(full):
+                q += svc(max_batch)
+            if rest:
+                q += svc(rest)
+            append(q)
+            now += q
+            count += 1
     lat.sort()
     mean, lo, hi, pct = _latency_stats(lat)
     est = es.latency_estimate(lat, target_percentile)
@@ -111,15 +119,17 @@ def run_single_stream(
     min_query_count: int = MIN_QUERY_COUNT["SingleStream"],
     max_query_count: int = 0,
     target_percentile: float = TARGET_PERCENTILE["SingleStream"],
+    checkpoint: Callable[[], None] | None = None,
 ) -> ScenarioResult:
     """SingleStream (rules "Scenarios"; LoadGen ``TestScenario::SingleStream``).
 
     One sample per query, next query issued when the previous completes, so each latency is the
-    device's ``service_time_s(1)``. Metric: p90 early-stopping estimate (seconds). Raises
-    ``ValueError`` on bad settings or a non-positive device time.
+    device's ``service_time_s(1)``. Metric: p90 early-stopping estimate (seconds). ``checkpoint()``, if
+    given, is called after every ``CHECK_EVERY`` queries (what it raises propagates). Raises ``ValueError`` on bad
+    settings or a non-positive device time.
     """
     return _run_streams(
-        "SingleStream", device, 1, 1, min_duration_s, min_query_count, max_query_count, target_percentile
+        "SingleStream", device, 1, 1, min_duration_s, min_query_count, max_query_count, target_percentile, checkpoint
     )
 
 
@@ -132,12 +142,14 @@ def run_multi_stream(
     min_query_count: int = MIN_QUERY_COUNT["MultiStream"],
     max_query_count: int = 0,
     target_percentile: float = TARGET_PERCENTILE["MultiStream"],
+    checkpoint: Callable[[], None] | None = None,
 ) -> ScenarioResult:
     """MultiStream (rules "Scenarios": 8 samples/query, next query when the previous completes).
 
     The device runs each query in ``ceil(samples_per_query / max_batch)`` back-to-back batches
     (``max_batch`` defaults to ``samples_per_query``, one batch). Metric: p99 early-stopping
-    estimate of the per-query latency (seconds). Raises ``ValueError`` on bad settings.
+    estimate of the per-query latency (seconds). ``checkpoint`` as in :func:`run_single_stream`.
+    Raises ``ValueError`` on bad settings.
     """
     return _run_streams(
         "MultiStream",
@@ -148,4 +160,5 @@ def run_multi_stream(
         min_query_count,
         max_query_count,
         target_percentile,
+        checkpoint,
     )
