@@ -85,6 +85,7 @@ from functools import lru_cache
 
 from hwsim.engine import user_mode
 from hwsim.engine.config import AcceleratorConfig
+from hwsim.engine.ifmap_reuse import estimate_ifmap_reads
 from hwsim.engine.ifmap_stream import MAX_EXACT_ENTRIES, exact_ifmap_reads, stream_entries
 from hwsim.engine.systolic import ComputeResult, simulate_compute
 from hwsim.engine.topology import ConvLayer, GemmLayer
@@ -196,8 +197,11 @@ def dram_traffic(
     k_f = epoch_elems(config.filter_sram_kib, word)
     touched = layer.ifmap_elems * batch
     filt = layer.filter_elems
-    if touched >= k_i and _replay(layer, df, config, batch, exact):
-        ifmap = exact_ifmap_reads(layer, df, config.rows, config.cols, k_i, batch)
+    if touched >= k_i and _overlapping(layer):
+        if _replay(layer, df, config, batch, exact):
+            ifmap = exact_ifmap_reads(layer, df, config.rows, config.cols, k_i, batch)
+        else:
+            ifmap = estimate_ifmap_reads(replace(layer, name=""), df, config.rows, config.cols, k_i, batch)
     elif df == "is":
         if touched < k_i:
             ifmap = touched
@@ -234,10 +238,15 @@ def _replay(layer: ConvLayer | GemmLayer, dataflow: str, config: AcceleratorConf
     """Whether the ifmap reads are replayed exactly (:mod:`hwsim.engine.ifmap_stream`): a convolution whose
     windows overlap (stride < filter), with a demand stream of at most ``MAX_EXACT_ENTRIES`` entries (``exact``)
     or ``AUTO_EXACT_ENTRIES``."""
-    if not isinstance(layer, ConvLayer) or layer.stride >= max(layer.filter_h, layer.filter_w):
+    if not _overlapping(layer):
         return False
     bound = MAX_EXACT_ENTRIES if exact else AUTO_EXACT_ENTRIES
     return stream_entries(layer, dataflow, config.rows, config.cols, batch) <= bound
+
+
+def _overlapping(layer: ConvLayer | GemmLayer) -> bool:
+    """A convolution whose windows overlap (stride < filter): some ifmap elements are read by several windows."""
+    return isinstance(layer, ConvLayer) and layer.stride < max(layer.filter_h, layer.filter_w)
 
 
 def _words_per_cycle(gbps: float | None, config: AcceleratorConfig) -> float | None:

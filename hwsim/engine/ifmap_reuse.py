@@ -1,0 +1,128 @@
+"""Default-mode ifmap DRAM reads of an overlapping convolution too large to replay: a reuse-distance estimate.
+
+SCALE-Sim v3.0.0's CALC-mode read buffer (``read_buffer_estimate_bw``) fetches an address when it has not
+fetched it since its last flush and flushes after every ``K`` fetches. Seen from the demand stream that is a
+greedy split into *epochs*: each epoch is the shortest run of demands holding ``K`` distinct addresses, and
+fetches every distinct address it holds once. So the fetches are ``K`` per epoch, and the epochs' length ``L``
+(in demands) follows from the stream's back reuse distances ``d`` (demands since the previous demand of the same
+address; ∞ for a first demand): a window of ``L`` demands holds ``E[min(d, L)]`` distinct addresses on average,
+and ``L`` solves ``E[min(d, L)] = K``. Fetches ≈ ``N · K / L`` for ``N`` valid demands over all passes.
+
+The distances are computed, not replayed: for a sample of (pass, ofmap pixel, window element) demands, every
+(pixel, window element) reading the same ifmap element (at most ⌈fh/s⌉·⌈fw/s⌉ of them) is enumerated and its
+position in SCALE-Sim's demand order computed in O(1) — os: fold of R pixels, skewed ``window × R`` block;
+ws: fold of R window elements, skewed ``pixels × R`` block; is: fold of C pixels × R window elements, rows read
+last first (the orders of :mod:`hwsim.engine.ifmap_stream`); ``-1`` entries keep their slots (a small error
+on layers whose windows hang off the ifmap). ``SAMPLES`` demands on a golden-ratio sequence; cost ≈ 2 ms a
+layer (cached per layer shape and array). The mean-window rule ignores that epochs lock onto the stream's
+period, so it is biased on some layers; figures against SCALE-Sim are in :mod:`hwsim.engine.memory`.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from hwsim.engine.topology import ConvLayer
+
+#: Demands sampled per layer.
+SAMPLES = 256
+_PHI = (math.sqrt(5) - 1) / 2
+
+
+def _prefix(line: int, n_rows: int, width: int) -> int:
+    """Entries before ``line`` of a skewed ``n_rows × width`` block (line l holds (l - c, c))."""
+    a = line * (line + 1) // 2 if line <= width else width * (width + 1) // 2 + (line - width) * width
+    m = line - n_rows
+    return a - (m * (m + 1) // 2 if m > 0 else 0)
+
+
+class _Order:
+    """Position of demand (pixel p, window element q) within one sweep, in SCALE-Sim's order."""
+
+    def __init__(self, dataflow: str, px: int, win: int, rows: int, cols: int) -> None:
+        self.df, self.px, self.win, self.rows, self.cols = dataflow, px, win, rows, cols
+        self.length = px * win
+
+    def pos(self, p: int, q: int) -> int:
+        r = self.rows
+        if self.df == "os":
+            f, c = divmod(p, r)
+            width = min(r, self.px - f * r)
+            line = q + c
+            return f * self.win * r + _prefix(line, self.win, width) + c - max(0, line - self.win + 1)
+        if self.df == "ws":
+            f, c = divmod(q, r)
+            width = min(r, self.win - f * r)
+            line = p + c
+            return f * self.px * r + _prefix(line, self.px, width) + c - max(0, line - self.px + 1)
+        pc, c = divmod(p, self.cols)
+        block = min(self.cols, self.px - pc * self.cols)
+        wf = q // r
+        end = min(wf * r + r, self.win)
+        return pc * self.cols * self.win + wf * r * block + (end - 1 - q) * block + c
+
+
+@lru_cache(maxsize=8192)
+def estimate_ifmap_reads(layer: ConvLayer, dataflow: str, rows: int, cols: int, k: float, batch: int = 1) -> int:
+    """Estimated CALC-mode ifmap DRAM reads (elements) of ``layer`` × ``batch`` on a ``rows``×``cols`` array
+    whose read buffer flushes every ``k`` fetches (module docstring)."""
+    h, w, ch, s = layer.ifmap_h, layer.ifmap_w, layer.channels, layer.stride
+    fh, fw = layer.filter_h, layer.filter_w
+    eh, ew = layer.ofmap_h, layer.ofmap_w
+    per_img = eh * ew
+    px, win = per_img * batch, layer.window_size
+    passes = 1 if dataflow == "is" else math.ceil(layer.num_filters / cols)
+    order = _Order(dataflow, px, win, rows, cols)
+    sweep = order.length
+    total_slots = sweep * passes
+    dists: list[float] = []
+    n = 0
+    for i in range(SAMPLES):
+        g = int(((i + 1) * _PHI % 1.0) * total_slots)
+        rep, rem = divmod(g, sweep)
+        p, q = divmod(rem, win)
+        b, pix = divmod(p, per_img)
+        oy, ox = divmod(pix, ew)
+        i_r, rest = divmod(q, fw * ch)
+        j_c, c = divmod(rest, ch)
+        y, x = oy * s + i_r, ox * s + j_c
+        if y >= h or x >= w:
+            continue
+        n += 1
+        own = order.pos(p, q)
+        prev, last = -1, -1
+        for oy2 in range(max(0, -((fh - 1 - y) // s)), min(eh - 1, y // s) + 1):
+            base_q = (y - oy2 * s) * fw
+            p_row = b * per_img + oy2 * ew
+            for ox2 in range(max(0, -((fw - 1 - x) // s)), min(ew - 1, x // s) + 1):
+                pos = order.pos(p_row + ox2, (base_q + x - ox2 * s) * ch + c)
+                if prev < pos < own:
+                    prev = pos
+                if pos > last:
+                    last = pos
+        if prev >= 0:
+            dists.append(own - prev)
+        elif rep > 0:
+            dists.append(own + sweep - last)
+    if n == 0:
+        return 0
+    valid = layer.ifmap_window_elems * batch * passes
+    return max(layer.ifmap_elems * batch, round(valid * k / _epoch_length(dists, n, k)))
+
+
+def _epoch_length(dists: list[float], n: int, k: float) -> float:
+    """``L`` with ``E[min(d, L)] = k`` over ``n`` samples, ``dists`` the finite ones (the rest ∞)."""
+    dists.sort()
+    acc, left = 0.0, n  # sum of distances below L, samples at or above L
+    prev = 0.0
+    for d in dists:
+        # on [prev, d]: E = (acc + L·left) / n
+        if (acc + d * left) / n >= k:
+            return max(k, (k * n - acc) / left)
+        acc += d
+        left -= 1
+        prev = d
+    if left == 0:
+        return math.inf if acc / n < k else prev
+    return max(k, (k * n - acc) / left)
