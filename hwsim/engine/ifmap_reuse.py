@@ -21,6 +21,7 @@ period, so it is biased on some layers; figures against SCALE-Sim are in :mod:`h
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import lru_cache
 
 from hwsim.engine.topology import ConvLayer
@@ -63,10 +64,18 @@ class _Order:
         return pc * self.cols * self.win + wf * r * block + (end - 1 - q) * block + c
 
 
-@lru_cache(maxsize=8192)
 def estimate_ifmap_reads(layer: ConvLayer, dataflow: str, rows: int, cols: int, k: float, batch: int = 1) -> int:
     """Estimated CALC-mode ifmap DRAM reads (elements) of ``layer`` × ``batch`` on a ``rows``×``cols`` array
-    whose read buffer flushes every ``k`` fetches (module docstring)."""
+    whose read buffer flushes every ``k`` fetches (module docstring). Cached on what the stream depends on (the
+    filters and the array width only through the number of passes in os / ws)."""
+    if dataflow == "is":
+        return _estimate(replace(layer, name="", num_filters=1), dataflow, rows, cols, k, batch)
+    passes = math.ceil(layer.num_filters / cols)
+    return _estimate(replace(layer, name="", num_filters=passes), dataflow, rows, 1, k, batch)
+
+
+@lru_cache(maxsize=8192)
+def _estimate(layer: ConvLayer, dataflow: str, rows: int, cols: int, k: float, batch: int) -> int:
     h, w, ch, s = layer.ifmap_h, layer.ifmap_w, layer.channels, layer.stride
     fh, fw = layer.filter_h, layer.filter_w
     eh, ew = layer.ofmap_h, layer.ofmap_w
@@ -126,3 +135,8 @@ def _epoch_length(dists: list[float], n: int, k: float) -> float:
     if left == 0:
         return math.inf if acc / n < k else prev
     return max(k, (k * n - acc) / left)
+
+
+def clear_cache() -> None:
+    """Empty the estimate cache."""
+    _estimate.cache_clear()

@@ -83,7 +83,7 @@ import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from hwsim.engine import user_mode
+from hwsim.engine import ifmap_reuse, user_mode
 from hwsim.engine.config import AcceleratorConfig
 from hwsim.engine.ifmap_reuse import estimate_ifmap_reads
 from hwsim.engine.ifmap_stream import MAX_EXACT_ENTRIES, exact_ifmap_reads, stream_entries
@@ -94,6 +94,8 @@ PJ = 1e-12
 #: Replay bounds without ``exact=True``: ifmap-stream entries and ifmap + filter SRAM reads per layer.
 AUTO_EXACT_ENTRIES = 20_000
 AUTO_SRAM_READS = 20_000
+#: os / ws ifmaps below ``NEAR_FIT`` × the flush period keep the per-sweep form (closer there than the estimate).
+NEAR_FIT = 1.1
 
 
 @dataclass(frozen=True)
@@ -200,8 +202,10 @@ def dram_traffic(
     if touched >= k_i and _overlapping(layer):
         if _replay(layer, df, config, batch, exact):
             ifmap = exact_ifmap_reads(layer, df, config.rows, config.cols, k_i, batch)
+        elif df != "is" and touched < NEAR_FIT * k_i:
+            ifmap = cyclic_misses(touched, fc, k_i)[0]
         else:
-            ifmap = estimate_ifmap_reads(replace(layer, name=""), df, config.rows, config.cols, k_i, batch)
+            ifmap = estimate_ifmap_reads(layer, df, config.rows, config.cols, k_i, batch)
     elif df == "is":
         if touched < k_i:
             ifmap = touched
@@ -348,6 +352,12 @@ def simulate_memory(
     if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
         raise ValueError(f"batch must be a positive integer, got {batch!r}")
     return _simulate_memory(replace(layer, name=""), config, batch, exact)
+
+
+def clear_caches() -> None:
+    """Empty the per-layer caches (:func:`simulate_memory`'s and the ifmap estimate's): benchmarks time cold runs."""
+    _simulate_memory.cache_clear()
+    ifmap_reuse.clear_cache()
 
 
 @lru_cache(maxsize=4096)
