@@ -84,13 +84,12 @@ def _estimate(layer: ConvLayer, dataflow: str, rows: int, cols: int, k: float, b
     passes = 1 if dataflow == "is" else math.ceil(layer.num_filters / cols)
     order = _Order(dataflow, px, win, rows, cols)
     sweep = order.length
-    total_slots = sweep * passes
-    dists: list[float] = []
+    within: list[int] = []  # back distances of sampled re-reads inside a pass
+    cross: list[tuple[float, int]] = []  # (1 / readers, distance of its first demand in the next pass)
     n = 0
     for i in range(SAMPLES):
-        g = int(((i + 1) * _PHI % 1.0) * total_slots)
-        rep, rem = divmod(g, sweep)
-        p, q = divmod(rem, win)
+        g = int(((i + 1) * _PHI % 1.0) * sweep)
+        p, q = divmod(g, win)
         b, pix = divmod(p, per_img)
         oy, ox = divmod(pix, ew)
         i_r, rest = divmod(q, fw * ch)
@@ -98,43 +97,51 @@ def _estimate(layer: ConvLayer, dataflow: str, rows: int, cols: int, k: float, b
         y, x = oy * s + i_r, ox * s + j_c
         if y >= h or x >= w:
             continue
-        n += 1
         own = order.pos(p, q)
-        prev, last = -1, -1
+        prev, first, last, readers = -1, sweep, -1, 0
         for oy2 in range(max(0, -((fh - 1 - y) // s)), min(eh - 1, y // s) + 1):
             base_q = (y - oy2 * s) * fw
             p_row = b * per_img + oy2 * ew
             for ox2 in range(max(0, -((fw - 1 - x) // s)), min(ew - 1, x // s) + 1):
                 pos = order.pos(p_row + ox2, (base_q + x - ox2 * s) * ch + c)
+                readers += 1
                 if prev < pos < own:
                     prev = pos
                 if pos > last:
                     last = pos
+                if pos < first:
+                    first = pos
+        n += 1
+        cross.append((1.0 / readers, first + sweep - last))
         if prev >= 0:
-            dists.append(own - prev)
-        elif rep > 0:
-            dists.append(own + sweep - last)
+            within.append(own - prev)
     if n == 0:
         return 0
-    valid = layer.ifmap_window_elems * batch * passes
-    return max(layer.ifmap_elems * batch, round(valid * k / _epoch_length(dists, n, k)))
+    touched = layer.ifmap_elems * batch
+    per_pass = layer.ifmap_window_elems * batch
+    total = per_pass * passes
+    w_cross = sum(wt for wt, _ in cross)
+    w_within = (per_pass - touched) / len(within) if within else 0.0
+
+    items = [((passes - 1) * touched / w_cross * wt, d) for wt, d in cross]
+    items += [(passes * w_within, d) for d in within]
+    length = _solve(items, touched, k * total)
+    if length is None:
+        return touched * passes
+    return max(touched, round(total * k / length))
 
 
-def _epoch_length(dists: list[float], n: int, k: float) -> float:
-    """``L`` with ``E[min(d, L)] = k`` over ``n`` samples, ``dists`` the finite ones (the rest ∞)."""
-    dists.sort()
-    acc, left = 0.0, n  # sum of distances below L, samples at or above L
-    prev = 0.0
-    for d in dists:
-        # on [prev, d]: E = (acc + L·left) / n
-        if (acc + d * left) / n >= k:
-            return max(k, (k * n - acc) / left)
-        acc += d
-        left -= 1
-        prev = d
-    if left == 0:
-        return math.inf if acc / n < k else prev
-    return max(k, (k * n - acc) / left)
+def _solve(items: list[tuple[float, float]], slope: float, target: float) -> float | None:
+    """``L`` with ``slope·L + Σ w·min(d, L) = target`` over ``items`` ``(w, d)``; None when never reached."""
+    items.sort(key=lambda item: item[1])
+    slope += sum(wt for wt, _ in items)
+    below = 0.0
+    for wt, d in items:
+        if below + slope * d >= target:
+            return (target - below) / slope
+        below += wt * d
+        slope -= wt
+    return (target - below) / slope if slope > 0 else None
 
 
 def clear_cache() -> None:
