@@ -32,11 +32,19 @@ use. hwsim applies that rule to whole sweeps (:func:`cyclic_misses`) instead of 
 * ifmap, is: stationary, each fold loads its own block of the operand matrix; the touched ifmap is read once
   when it fits (U < K); otherwise the lower of U·⌈Sr·Sc/K⌉ and the clipped operand-matrix entries.
 * ifmap of a convolution whose windows overlap (stride < filter) and whose ifmap does not fit (U ≥ K): whether
-  a re-read is fetched again depends on where the flushes fall, so the demand stream is replayed address by
-  address in SCALE-Sim's order (:mod:`hwsim.engine.ifmap_stream`; equal to SCALE-Sim on every suite layer) when
-  one sweep has at most ``AUTO_EXACT_ENTRIES`` (20,000) entries, or ``MAX_EXACT_ENTRIES`` (150,000) with
-  ``exact=True``; larger layers keep the bounds above, which under-count such layers (ws c05 of the suite:
-  1,960 against 13,116 without the replay).
+  a re-read is fetched again depends on where the flushes fall. The demand stream is replayed address by address
+  in SCALE-Sim's order (:mod:`hwsim.engine.ifmap_stream`; equal to SCALE-Sim on every suite layer and on the
+  large set) when one sweep has at most ``AUTO_EXACT_ENTRIES`` (20,000) entries, or ``MAX_EXACT_ENTRIES``
+  (150,000) with ``exact=True``. Larger layers (every real ResNet-50 3×3 and conv1) take a sampled
+  reuse-distance estimate (:mod:`hwsim.engine.ifmap_reuse`, ≈ 2 ms, cached per stream shape) — except os / ws
+  ifmaps below ``NEAR_FIT`` (1.1) × K, which keep ``cyclic_misses(U, fc)`` (closer there). Default mode against
+  SCALE-Sim on ``goldens/scalesim_large`` (7 overlapping ResNet-50 CALC cases): 5 within 2 %, res5 3×3 os
+  +7.5 %, res4 3×3 is +15.6 %; against the exact replay on 55 whole ResNet-50 layer cases (DSE arrays, 32 /
+  128 KiB; ``goldens/scalesim_large/resnet50_replay.txt``): RESNET_FIGURES. The per-sweep bounds used before
+  under-counted those layers by up to 88 % (ws) and over-counted is layers up to 11×. On the suite (where the
+  default replays every layer) the estimate alone would be within 2 % on 16 of the 36 cases it could apply to
+  (worst 59 %): it is a mean-window model and misses the epochs' locking onto the fold structure of small
+  layers (``tests/hwsim_engine/test_scalesim_default_mode.py``).
 * filter, os: column fold j's block (T × its columns) is swept fr times in a row: chained
   ``cyclic_misses(block, fr)`` per column fold — read once when a block fits in an epoch, fr times when not.
 * filter, ws: every fold loads its own disjoint block once: the filter once.
@@ -65,7 +73,10 @@ operand (:func:`prefetch_count`: passes over the operand
 matrix × entries ÷ window) and takes the slowest of the compute (``C``) and each channel's back-to-back
 prefetch time (``n·(P+1)``) plus the compute of the last window, ``max(C, max_op n_op·(P_op+1) + C/(n_op+1))``
 — it ignores the ring wraps and doubled stalls, and on the suite is within 5 % on only 117 of the 198 1 KiB
-cases (it under-estimates the rest).
+cases (0.14× to 1.5× SCALE-Sim's cycles on the rest). In default mode 22 of the 198 1 KiB USER suite cases take
+it and are more than 5 % off (worst 86 % low); replaying a prefix of the folds and scaling was tried and is no
+better (15 of those 34 large cases within 5 %), so a faithful USER figure for a large layer still needs
+``exact=True`` (up to ``user_mode.MAX_SRAM_READS``) — not done for whole networks.
 ``bandwidth_gbps=None`` (SCALE-Sim CALC mode): no stalls. The DRAM byte counts are the CALC-mode ones in both
 modes: SCALE-Sim's USER-mode "DRAM … Reads" count whole prefetch windows, re-fetches round the ring included
 (suite layer c00 on 8×4 os: 192 ifmap reads in USER mode, 90 in CALC mode for a 90-element touched ifmap) — a
