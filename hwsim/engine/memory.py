@@ -68,14 +68,15 @@ the ring-wrapping window — GEMM g16 (57, 5, 80) on 8×8 is at 1 KiB makes 414 
 cover the matrix once, 53,755 cycles against 2,159 of compute — and every positive stall counted twice,
 ``read_buffer.service_reads``), together with the ofmap write buffer's drains. Result on the suite: total cycles
 within 0.8 % of SCALE-Sim's on all 198 1 KiB cases (``exact=True``) and equal on all 198 64 KiB ones. Beyond
-``AUTO_SRAM_READS`` (20,000 ifmap + filter SRAM reads; with ``exact=True`` ``user_mode.MAX_SRAM_READS``,
-500,000 — a ResNet-50 layer has millions) hwsim falls back to a closed form: it counts the window moves per
-operand (:func:`prefetch_count`: passes over the operand
+``AUTO_SRAM_READS`` (100,000 ifmap + filter SRAM reads, ≲ 30 ms a layer; with ``exact=True``
+``user_mode.MAX_SRAM_READS``, 500,000 — a ResNet-50 layer has millions) hwsim falls back to a closed form: it
+counts the window moves per operand (:func:`prefetch_count`: passes over the operand
 matrix × entries ÷ window) and takes the slowest of the compute (``C``) and each channel's back-to-back
 prefetch time (``n·(P+1)``) plus the compute of the last window, ``max(C, max_op n_op·(P_op+1) + C/(n_op+1))``
 — it ignores the ring wraps and doubled stalls, and on the suite is within 5 % on only 117 of the 198 1 KiB
-cases (0.14× to 1.5× SCALE-Sim's cycles on the rest). In default mode 22 of the 198 1 KiB USER suite cases take
-it and are more than 5 % off (worst 86 % low); replaying a prefix of the folds and scaling was tried and is no
+cases (0.14× to 1.5× SCALE-Sim's cycles on the rest). In default mode (replay bound raised from 20,000 to
+100,000 reads: 22 of the 198 1 KiB USER suite cases were more than 5 % off with 20,000) only c23 os / ws (124,080
+and 154,000 reads) take it, 84 % and 21 % low; replaying a prefix of the folds and scaling was tried and is no
 better (15 of those 34 large cases within 5 %), so a faithful USER figure for a large layer still needs
 ``exact=True`` (up to ``user_mode.MAX_SRAM_READS``) — not done for whole networks.
 ``bandwidth_gbps=None`` (SCALE-Sim CALC mode): no stalls. The DRAM byte counts are the CALC-mode ones in both
@@ -105,7 +106,7 @@ from hwsim.engine.topology import ConvLayer, GemmLayer
 PJ = 1e-12
 #: Replay bounds without ``exact=True``: ifmap-stream entries and ifmap + filter SRAM reads per layer.
 AUTO_EXACT_ENTRIES = 20_000
-AUTO_SRAM_READS = 20_000
+AUTO_SRAM_READS = 100_000
 #: os / ws ifmaps below ``NEAR_FIT`` × the flush period keep the per-sweep form (closer there than the estimate).
 NEAR_FIT = 1.1
 

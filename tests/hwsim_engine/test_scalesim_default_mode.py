@@ -50,12 +50,12 @@ def test_suite_calc_traffic_per_operand_within_2_percent_in_default_mode():
 
 
 def test_suite_user_cycles_in_default_mode():
-    # 64 KiB: no stalls, equal. 1 KiB: layers above AUTO_SRAM_READS take the USER closed form, which ignores
-    # SCALE-Sim's ring wraps and doubled stalls: 22 of the 198 1 KiB cases are more than 5 % off (worst 86 % low)
+    # 64 KiB: no stalls, equal. 1 KiB: layers above AUTO_SRAM_READS (100,000) take the USER closed form, which
+    # ignores SCALE-Sim's ring wraps and doubled stalls: c23 os / ws, 84 % and 21 % low; the rest within 5 %
     errs = {case_id(c): _err(simulate_memory(layer_of(c), config_of(c)).cycles, c["total_cycles"]) for c in USER}
     assert all(e == 0 for cid, e in errs.items() if "-64k-" in cid)
     off = sorted(e for e in errs.values() if e > 0.05)
-    assert len(off) <= 22 and max(off) < 0.86
+    assert len(off) <= 2 and max(off) < 0.85
 
 
 def test_suite_ifmap_closed_forms(closed_forms):
