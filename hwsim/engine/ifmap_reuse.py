@@ -27,7 +27,7 @@ from functools import lru_cache
 from hwsim.engine.topology import ConvLayer
 
 #: Demands sampled per layer.
-SAMPLES = 256
+SAMPLES = 96
 _PHI = (math.sqrt(5) - 1) / 2
 
 
@@ -44,6 +44,16 @@ class _Order:
     def __init__(self, dataflow: str, px: int, win: int, rows: int, cols: int) -> None:
         self.df, self.px, self.win, self.rows, self.cols = dataflow, px, win, rows, cols
         self.length = px * win
+
+        r = rows
+        if dataflow == "os":  # position order: (fold, line, column)
+            span = win + r
+            self.key = lambda p, q: ((p // r) * span + q + p % r) * r + p % r
+        elif dataflow == "ws":
+            span = px + r
+            self.key = lambda p, q: ((q // r) * span + p + q % r) * r + q % r
+        else:
+            self.key = self.pos
 
     def pos(self, p: int, q: int) -> int:
         r = self.rows
@@ -84,6 +94,7 @@ def _estimate(layer: ConvLayer, dataflow: str, rows: int, cols: int, k: float, b
     passes = 1 if dataflow == "is" else math.ceil(layer.num_filters / cols)
     order = _Order(dataflow, px, win, rows, cols)
     sweep = order.length
+    key = order.key
     within: list[int] = []  # back distances of sampled re-reads inside a pass
     cross: list[tuple[float, int]] = []  # (1 / readers, distance of its first demand in the next pass)
     n = 0
@@ -97,24 +108,30 @@ def _estimate(layer: ConvLayer, dataflow: str, rows: int, cols: int, k: float, b
         y, x = oy * s + i_r, ox * s + j_c
         if y >= h or x >= w:
             continue
-        own = order.pos(p, q)
-        prev, first, last, readers = -1, sweep, -1, 0
+        own_key = key(p, q)
+        prev = first = last = None
+        prev_key, first_key, last_key, readers = -1, None, -1, 0
         for oy2 in range(max(0, -((fh - 1 - y) // s)), min(eh - 1, y // s) + 1):
             base_q = (y - oy2 * s) * fw
             p_row = b * per_img + oy2 * ew
             for ox2 in range(max(0, -((fw - 1 - x) // s)), min(ew - 1, x // s) + 1):
-                pos = order.pos(p_row + ox2, (base_q + x - ox2 * s) * ch + c)
+                p2, q2 = p_row + ox2, (base_q + x - ox2 * s) * ch + c
+                k2 = key(p2, q2)
                 readers += 1
-                if prev < pos < own:
-                    prev = pos
-                if pos > last:
-                    last = pos
-                if pos < first:
-                    first = pos
+                if prev_key < k2 < own_key:
+                    prev_key, prev = k2, (p2, q2)
+                if k2 > last_key:
+                    last_key, last = k2, (p2, q2)
+                if first_key is None or k2 < first_key:
+                    first_key, first = k2, (p2, q2)
+        own = order.pos(p, q)
+        first_pos = order.pos(*first)
+        prev_pos = order.pos(*prev) if prev is not None else -1
+        last_pos = order.pos(*last)
         n += 1
-        cross.append((1.0 / readers, first + sweep - last))
-        if prev >= 0:
-            within.append(own - prev)
+        cross.append((1.0 / readers, first_pos + sweep - last_pos))
+        if prev_pos >= 0:
+            within.append(own - prev_pos)
     if n == 0:
         return 0
     touched = layer.ifmap_elems * batch
