@@ -8,14 +8,18 @@ fetches every distinct address it holds once. So the fetches are ``K`` per epoch
 address; ∞ for a first demand): a window of ``L`` demands holds ``E[min(d, L)]`` distinct addresses on average,
 and ``L`` solves ``E[min(d, L)] = K``. Fetches ≈ ``N · K / L`` for ``N`` valid demands over all passes.
 
-The distances are computed, not replayed: for a sample of (pass, ofmap pixel, window element) demands, every
-(pixel, window element) reading the same ifmap element (at most ⌈fh/s⌉·⌈fw/s⌉ of them) is enumerated and its
-position in SCALE-Sim's demand order computed in O(1) — os: fold of R pixels, skewed ``window × R`` block;
-ws: fold of R window elements, skewed ``pixels × R`` block; is: fold of C pixels × R window elements, rows read
-last first (the orders of :mod:`hwsim.engine.ifmap_stream`); ``-1`` entries keep their slots (a small error
-on layers whose windows hang off the ifmap). ``SAMPLES`` demands on a golden-ratio sequence; cost ≈ 2 ms a
-layer (cached per layer shape and array). The mean-window rule ignores that epochs lock onto the stream's
-period, so it is biased on some layers; figures against SCALE-Sim are in :mod:`hwsim.engine.memory`.
+The distances are computed, not replayed, for one pass (``passes`` = column folds in os / ws, 1 in is):
+first demands (∞, exactly U = touched elements of them in the first pass) and each element's first demand in a
+later pass (distance from its last demand in the previous pass) are weighted exactly; only the in-pass re-reads
+are sampled. For ``SAMPLES`` demands (pixel, window element) on a golden-ratio sequence, every (pixel, window
+element) reading the same ifmap element (at most ⌈fh/s⌉·⌈fw/s⌉ of them) is enumerated and ranked in SCALE-Sim's
+demand order (os: fold of R pixels, skewed ``window × R`` block; ws: fold of R window elements, skewed
+``pixels × R`` block; is: fold of C pixels × R window elements, rows read last first — the orders of
+:mod:`hwsim.engine.ifmap_stream`; ``-1`` entries keep their slots, a small error on layers whose windows hang
+off the ifmap). ``L`` is then solved exactly on the piecewise-linear ``E[min(d, L)]``. Cost ≈ 1 ms a layer
+(cached per stream shape). The mean-window rule ignores that epochs lock onto the stream's fold structure
+(res5 3×3 os: epochs alternate 68k / 158k demands), so it is biased on some layers; a walk of the epochs over
+position-binned samples was tried and was no better. Figures against SCALE-Sim are in :mod:`hwsim.engine.memory`.
 """
 
 from __future__ import annotations
