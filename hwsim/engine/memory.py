@@ -40,12 +40,12 @@ use. hwsim applies that rule to whole sweeps (:func:`cyclic_misses`) instead of 
   ifmaps below ``NEAR_FIT`` (1.1) × K, which keep ``cyclic_misses(U, fc)`` (closer there). Default mode against
   SCALE-Sim on ``goldens/scalesim_large`` (7 overlapping ResNet-50 CALC cases): 5 within 2 %, res5 3×3 os
   +8.4 %, res4 3×3 is +15.1 %; against the exact replay on 55 whole ResNet-50 layer cases (DSE arrays,
-  32 / 128 KiB; ``goldens/scalesim_large/resnet50_replay.txt``): 37 within 2 %, 43 within 5 %, from 0.90× to
-  1.31× (res4 3×3 is at 128 KiB; the os cases 0.90×–1.25×). The per-sweep bounds used before under-counted
-  those layers by up to 88 % (ws) and over-counted is layers up to 11×. On the suite (where the default
-  replays every layer) the estimate alone would be within 2 % on 15 of the 36 cases it could apply to (worst
-  78 %): it is a mean-window model and misses the epochs' locking onto the fold structure of small layers
-  (``tests/hwsim_engine/test_scalesim_default_mode.py``).
+  32 / 128 KiB; ``goldens/scalesim_large/resnet50_replay.txt``): 35 within 2 %, 42 within 5 %, from 0.90×
+  to 1.31× (res5 3×3 on 16×16 os at 32 KiB; is at 128 KiB 1.30×; the other os cases 0.90×–1.10×). The
+  per-sweep bounds used before under-counted those layers by up to 88 % (ws) and over-counted is layers up to
+  11×. On the suite (where the default replays every layer) the estimate alone would be within 2 % on 15 of the
+  36 cases it could apply to (worst 78 %): it is a mean-window model and misses the epochs' locking onto the
+  fold structure of small layers (``tests/hwsim_engine/test_scalesim_default_mode.py``).
 * filter, os: column fold j's block (T × its columns) is swept fr times in a row: chained
   ``cyclic_misses(block, fr)`` per column fold — read once when a block fits in an epoch, fr times when not.
 * filter, ws: every fold loads its own disjoint block once: the filter once.
