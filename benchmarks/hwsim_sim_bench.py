@@ -17,7 +17,7 @@ import sys
 import time
 
 from hwsim.engine.config import AcceleratorConfig
-from hwsim.engine.memory import _simulate_memory
+from hwsim.engine.memory import clear_caches
 from hwsim.engine.platform import Platform, simulate_network
 from hwsim.engine.topology import detect_gemm, load_topology, parse_conv_csv, parse_gemm_csv
 
@@ -44,8 +44,8 @@ def run(topology_path: str | None = None, repeats: int = 20) -> list[dict]:
     layers = _layers(topology_path)
     config = AcceleratorConfig()
 
-    def fresh(fn):  # empty hwsim.engine.memory's per-layer cache first: time the simulation, not the cache
-        return lambda: (_simulate_memory.cache_clear(), fn())
+    def fresh(fn):  # empty hwsim.engine.memory's per-layer caches first: time the simulation, not the cache
+        return lambda: (clear_caches(), fn())
 
     single = _best(fresh(lambda: simulate_network(config, layers)), repeats)
     multi = _best(fresh(lambda: simulate_network(Platform(config, n_chiplets=4), layers, batch=8)), repeats)

@@ -29,9 +29,9 @@ from hwsim.engine.topology import ConvLayer
 
 #: Largest sweep (operand-matrix entries) replayed with ``exact=True`` (without it: ``memory.AUTO_EXACT_ENTRIES``).
 #: The suite's largest is 123,200 entries (replayed in about 25 ms); the built-in portal workloads' overlapping
-#: layers are larger (ResNet-50 res5 3×3: 225,792; conv1: 1,843,968), so a whole-network simulation stays
-#: closed-form (≈ 1 ms) and uses the per-sweep bounds of :mod:`hwsim.engine.memory` for them — which under-count
-#: ifmap reads of overlapping layers that do not fit (by up to 85 % on the suite's os/ws layers when not replayed).
+#: layers are larger (ResNet-50 res5 3×3: 225,792; conv1: 1,843,968), so a whole-network simulation does not
+#: replay them: it takes the sampled estimate of :mod:`hwsim.engine.ifmap_reuse` (figures in
+#: :mod:`hwsim.engine.memory`).
 MAX_EXACT_ENTRIES = 150_000
 
 

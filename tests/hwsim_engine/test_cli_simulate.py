@@ -129,10 +129,10 @@ def test_subprocess_error_has_no_traceback(tmp_path):
 
 
 def test_exact_flag_replays_scalesim_buffers(tmp_path, capsys):
-    # a 64x64x64 GEMM on an 8x8 os array with 1 KiB SRAMs at 4 GB/s: 65,536 SRAM reads, beyond the default
-    # replay bound, so only --exact replays SCALE-Sim's USER-mode buffers (and finds more stall cycles)
+    # a 128x64x64 GEMM on an 8x8 os array with 1 KiB SRAMs at 4 GB/s: 131,072 SRAM reads, beyond the default
+    # replay bound (memory.AUTO_SRAM_READS), so only --exact replays SCALE-Sim's USER-mode buffers
     topo = tmp_path / "g.csv"
-    topo.write_text("Layer, M, N, K,\ng, 64, 64, 64,\n")
+    topo.write_text("Layer, M, N, K,\ng, 128, 64, 64,\n")
     cfg = tmp_path / "a.json"
     cfg.write_text(
         '{"rows": 8, "cols": 8, "dataflow": "os", "ifmap_sram_kib": 1, "filter_sram_kib": 1, "ofmap_sram_kib": 1, '

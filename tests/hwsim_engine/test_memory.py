@@ -138,8 +138,9 @@ def test_user_mode_stalls():
     memory, stall = stall_cycles(layer, slow, compute, exact=True)
     assert memory % 129 == 0 and memory > compute.cycles and stall >= memory - compute.cycles
     assert stall_cycles(layer, calc.with_overrides(bandwidth_gbps=1e6), compute, exact=True)[1] == 0
-    # without exact=True this 65,536-read layer is beyond memory.AUTO_SRAM_READS: the closed form
-    assert stall_cycles(layer, slow, compute)[0] == prefetch_count(4096, 8, 1) * 129
+    # without exact=True a 131,072-read layer is beyond memory.AUTO_SRAM_READS: the closed form
+    tall = GemmLayer("tall", 128, 64, 64)
+    assert stall_cycles(tall, slow, simulate_compute(tall, slow))[0] == prefetch_count(8192, 8, 1) * 129
     roomy = AcceleratorConfig(rows=8, cols=8, dataflow="os", bandwidth_gbps=1.0)  # 64 KiB: nothing to prefetch
     assert stall_cycles(layer, roomy, simulate_compute(layer, roomy)) == (0, 0)
 
