@@ -1,9 +1,9 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from review.decision_api import CaseCommitteeView, DecisionViewSet
-from review.meeting_api import ReviewMeetingViewSet
-from review.panel_api import InvitationViewSet
+from review.api.decisions import CaseCommitteeView, DecisionViewSet
+from review.api.meetings import ReviewMeetingViewSet
+from review.api.panel import InvitationViewSet
 
 router = SimpleRouter()
 router.register("invitations", InvitationViewSet, basename="api-review-invitation")

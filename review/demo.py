@@ -34,10 +34,11 @@ from cases.models import DemandCase
 from platform_site.enums import Role, TenantKind
 from platform_site.extensions import DemoSite
 from platform_site.management.commands.seed_demo import DEMO_PASSWORD
-from review import meetings, services
+from review import services
 from review.apps import REVIEW_TENANT_KINDS
 from review.enums import ApplicantAttendance, ConflictCategory, DecisionOutcome, ExpertKind, MeetingMode, ReviewStage
 from review.models import Expert, PanelInvitation, ReviewDecision, ReviewMeeting
+from review.services import meetings
 
 #: (login prefix, name, sector, title, expertise, affiliations [(organisation, 統一編號 or "", years ago from, to)])
 EXPERTS: list[tuple[str, str, str, str, list[str], list[tuple[str, str, int, int | None]]]] = [

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from review import decision_views, meeting_views, panel_views, pool_views, views_overview
+from review.views import decisions as decision_views
+from review.views import meetings as meeting_views
+from review.views import overview as views_overview
+from review.views import panel as panel_views
+from review.views import pool as pool_views
 
 app_name = "review"
 

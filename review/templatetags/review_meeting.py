@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from review.enums import CriterionKind
-from review.meeting_forms import label
+from review.forms.meetings import label
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ minutes PDF downloads and contains the decision (read back with pypdf).
 
 The panels keep the seed's sizes (seed 000_9617a3b789ca4d20.txt: 初審 3-5, 複審 5-7 experts): the CTO invites
 every expert in the browser; two of them (李建國, 陳淑惠) act in the browser, the others answer and score
-through the same services (``review.services`` / ``review.meetings``) the pages call.
+through the same services (``review.services`` / ``review.services.meetings``) the pages call.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from pypdf import PdfReader
 from cases.enums import CaseState
 from platform_site.enums import Role
 from platform_site.tenancy import tenant_scope
-from review import meetings, services
+from review import services
 from review.enums import DecisionOutcome
 from review.minutes import OUTCOME_ZH
 from review.models import PanelInvitation, ReviewDecision
+from review.services import meetings
 from tests.factories import OrganizationFactory, TenantFactory, persona, reload
 from tests.review import factories as rf
 

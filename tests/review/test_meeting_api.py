@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 from platform_site.enums import Role
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import run_transition
-from review import meetings
 from review.enums import MeetingState, ReviewStage
 from review.models import ReviewDecision
+from review.services import meetings
 from tests.factories import persona
 from tests.review import factories as rf
 

@@ -1,4 +1,4 @@
-"""Meeting pages (review.meeting_views): scheduling, the CTO's meeting page, open / cancel, attendance, the board,
+"""Meeting pages (review.views.meetings): scheduling, the CTO's meeting page, open / cancel, attendance, the board,
 the expert's scoring page (independent / open visibility, frozen after close), with bounded query counts."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from django.utils import timezone
 from cases.enums import CaseState
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import run_transition
-from review import meetings
 from review.enums import InvitationState, MeetingState, ReviewStage
 from review.models import ReviewDecision, ReviewMeeting, Score
+from review.services import meetings
 from tests.factories import reload, set_fields
 from tests.review import factories as rf
 

@@ -1,5 +1,5 @@
-"""Meetings and scores (review.meetings, review.scoring, review.board): scheduling rounds, panel sizes per stage,
-open / cancel, attendance, scoring with per-kind validation, frozen after close, dispersion, leniency and the
+"""Meetings and scores (review.services.meetings, review.scoring, review.board): scheduling rounds, panel sizes per
+stage, open / cancel, attendance, scoring with per-kind validation, frozen after close, dispersion, leniency and the
 grant-call weighted total (seed 001_f4b2551ebc037df1.txt weights by group: 20 / 40 / 25 / 15 %)."""
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from platform_site.enums import ActivityAction, Role, TenantKind
 from platform_site.models import ActivityLog
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused, run_transition
-from review import meetings, scoring
+from review import scoring
 from review.board import meeting_board
 from review.enums import InvitationState, MeetingMode, MeetingState, ReviewStage
 from review.models import ReviewDecision, RubricCriterion, Score
+from review.services import meetings
 from tests.factories import TenantFactory, persona, reload, set_fields
 from tests.review import factories as rf
 

@@ -406,7 +406,7 @@ def decline_invitation(invitation: PanelInvitation, actor: Any, comment: str = "
     return entry
 
 
-# ---- meetings and scores: scheduling, open / cancel, attendance, scoring are in review.meetings (the
+# ---- meetings and scores: scheduling, open / cancel, attendance, scoring are in review.services.meetings (the
 # ---- writes of one topic, kept apart so no module grows past ~500 lines).
 # ---- decisions and minutes ------------------------------------------------------------------------------------
 #: (stage, outcome) -> the case's own transition the closing meeting runs (另一輪初審 moves nothing).

@@ -20,8 +20,8 @@ from platform_site.views import tenant_member_required
 from review import queries, services
 from review.conflicts import DECLARATION_TEXT, DECLARATION_VERSION
 from review.enums import InvitationState, ReviewStage
+from review.forms.panel import CommentForm, DeclarationForm, InviteForm
 from review.models import Expert, PanelInvitation
-from review.panel_forms import CommentForm, DeclarationForm, InviteForm
 
 
 def _panel_page(

@@ -89,7 +89,7 @@ def _value_field(criterion: Any) -> forms.Field:
 class ScoreForm(BootstrapFormMixin, forms.Form):
     """One expert's scores: per criterion ``<key>`` (value, or the comment of a text item) and
     ``<key>__why`` (justification, where the rubric asks for one). Required-ness is checked on submission by
-    :func:`review.meetings.save_scores` (a draft may be incomplete)."""
+    :func:`review.services.meetings.save_scores` (a draft may be incomplete)."""
 
     def __init__(self, *args: Any, criteria: list[Any], scores: dict[int, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +116,7 @@ class ScoreForm(BootstrapFormMixin, forms.Form):
             widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
 
     def entries(self) -> dict[str, dict[str, Any]]:
-        """``{key: {"value", "text", "justification"}}`` for :func:`review.meetings.save_scores`."""
+        """``{key: {"value", "text", "justification"}}`` for :func:`review.services.meetings.save_scores`."""
         data = self.cleaned_data
         out = {}
         for criterion in self.criteria:

@@ -1,4 +1,4 @@
-"""API shapes of meetings and scores (review.meeting_api). Exact numbers (means, totals, leniency) are decimal
+"""API shapes of meetings and scores (review.api.meetings). Exact numbers (means, totals, leniency) are decimal
 strings rounded half up (review.scoring.shown); spreads are whole percents of the criterion's scale."""
 
 from __future__ import annotations

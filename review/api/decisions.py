@@ -35,8 +35,8 @@ from platform_site.api import TENANT_SLUG_PARAMETER, TenantAPIMixin
 from platform_site.rules import can
 from platform_site.tenancy import get_for_tenant_or_404
 from review import queries, services
-from review.decision_forms import TIER_CHOICES
 from review.enums import DecisionOutcome, ReviewStage
+from review.forms.decisions import TIER_CHOICES
 from review.models import ReviewDecision, ReviewMeeting
 
 CONFLICT = OpenApiResponse(description="The meeting's or decision's state or a rule forbids this (body: detail, code).")

@@ -17,8 +17,8 @@ from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
 from review import minutes as minutes_module
 from review import queries, services
-from review.decision_forms import DecisionForm, TierDiscountForm
 from review.enums import OPEN_MEETING_STATES, ApplicantAttendance, DecisionState, ReviewStage
+from review.forms.decisions import DecisionForm, TierDiscountForm
 from review.models import ReviewMeeting
 
 

@@ -1,6 +1,6 @@
 """Meeting pages: the CTO's list and scheduling, the meeting page (panel, attendance, open / cancel), the board
 (scores side by side), and the expert's scoring page. Thin: forms parse, :mod:`review.queries` /
-:mod:`review.board` read, :mod:`review.meetings` writes; refusals re-render the page as it is now (409)."""
+:mod:`review.board` read, :mod:`review.services.meetings` writes; refusals re-render the page as it is now (409)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from platform_site.pagination import paginate
 from platform_site.rules import can
 from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
-from review import meetings, queries
+from review import queries
 from review.board import criteria_of, meeting_board
-from review.meeting_forms import AttendanceForm, MeetingActionForm, ScheduleMeetingForm, ScoreForm
+from review.forms.meetings import AttendanceForm, MeetingActionForm, ScheduleMeetingForm, ScoreForm
 from review.models import PanelInvitation
+from review.services import meetings
 
 STAGE_OF_STATE = {state: stage for state, stage in queries.WAITING}
 

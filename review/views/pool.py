@@ -17,8 +17,8 @@ from platform_site.rules import can
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.views import tenant_member_required
 from review import queries, services
+from review.forms.panel import AffiliationForm, ExpertCreateForm, ExpertEditForm, ExpertProfileForm
 from review.models import Expert, ExpertAffiliation
-from review.panel_forms import AffiliationForm, ExpertCreateForm, ExpertEditForm, ExpertProfileForm
 
 PROFILE_FIELDS = ("kind", "title", "expertise", "phone", "bio")
 

@@ -27,7 +27,7 @@ from platform_site.tenancy import get_for_tenant_or_404
 from review import queries, services
 from review.conflicts import DECLARATION_TEXT, DECLARATION_VERSION
 from review.models import Expert, PanelInvitation
-from review.panel_serializers import (
+from review.serializers.panel import (
     CommentSerializer,
     DeclarationSerializer,
     DeclarationTextSerializer,

@@ -25,10 +25,11 @@ from rest_framework.response import Response
 from cases.queries import get_case_for_user
 from platform_site.api import TENANT_SLUG_PARAMETER, TenantAPIMixin
 from platform_site.pagination import NewestFirstCursorPagination
-from review import meetings, queries
+from review import queries
 from review.board import criteria_of, meeting_board
 from review.enums import MeetingState
-from review.meeting_serializers import (
+from review.models import ReviewMeeting
+from review.serializers.meetings import (
     AttendanceSerializer,
     MeetingCommentSerializer,
     MeetingDetailSerializer,
@@ -38,7 +39,7 @@ from review.meeting_serializers import (
     ScoresInputSerializer,
     board_data,
 )
-from review.models import ReviewMeeting
+from review.services import meetings
 
 CONFLICT = OpenApiResponse(description="The meeting's or case's state forbids this (body: detail, code).")
 ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)

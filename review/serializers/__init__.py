@@ -1,0 +1,1 @@
+"""Serializers of the review committee's API (invitations and declarations, meetings and scores)."""
