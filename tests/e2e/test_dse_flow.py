@@ -1,10 +1,13 @@
 """Design-space exploration end to end in real Chromium, with a real Celery worker behind the live server:
 the lab engineer defines a sweep, watches the one progress bar over all chunks run to the end, reads the
 Pareto fronts (SVG charts and tables), picks a point on the front, turns it into a verification request
-and sees that request run to its results."""
+sees that request run to its results, downloads its stored certificate and verifies it, signed out, on the
+verification page."""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,8 +61,21 @@ def test_engineer_runs_a_sweep_picks_a_front_point_and_verifies_it(page: Any, lo
     page.locator(f"#row-cost-{index} .verify-button").click()
     page.wait_for_url("**/t/ailab/lab/requests/*/")
     page.wait_for_selector("#job-status[data-state=succeeded]", timeout=120_000)
+    page.wait_for_selector("#job-status[data-report=ready]", timeout=120_000)  # the worker stored the certificate
     page.click("#results-link")
     page.wait_for_url("**/results/")
+    with page.expect_download() as download_info:
+        page.click("#certificate-link")
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    sha = hashlib.sha256(pdf).hexdigest()
+    assert page.locator("#certificate-sha256").inner_text().strip() == sha
+    verify_url = page.locator("#verify-link").get_attribute("href")
+    page.context.clear_cookies()  # whoever holds the PDF checks it without an account
+    page.goto(verify_url)
+    page.fill("#id_sha256", sha)
+    page.click("#verify-button")
+    page.wait_for_selector("#verify-result[data-result=genuine]")
 
     with tenant_scope(lab):
         from hwsim.models import DseRequest, VerificationJob, VerificationRequest
