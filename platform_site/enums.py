@@ -67,7 +67,7 @@ class ActivityAction(models.TextChoices):
     CONFLICT_OVERRIDDEN = "conflict_overridden", _("Invited despite a conflict flag")
     CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
     LEAD_DESIGNATED = "lead_designated", _("Lead reviewer designated")
-    # review committee meetings (review/services.py, rvmeeting)
+    # review committee meetings (review.services.meetings)
     MEETING_SCHEDULED = "meeting_scheduled", _("Review meeting scheduled")
     ATTENDANCE_RECORDED = "attendance_recorded", _("Attendance recorded")
     SCORES_SAVED = "scores_saved", _("Scores saved")

@@ -1,12 +1,11 @@
 """Reads of the review committee, role-aware (the writes are in :mod:`review.services`).
 
-Every function takes the user and/or the tenant (never the request) and runs in the tenant's scope. Each helper
-owns its section: expert pool, panels, declarations, expert visibility (rvpanel); the reviews overview, the CTO's
-final-review due dates and the case page's due date (rvops).
-Meetings and scores (rvmeeting): office staff see every meeting of the tenant (the CTO acts, the others read);
+Every function takes the user and/or the tenant (never the request) and runs in the tenant's scope. Sections:
+expert pool, panels, declarations, expert visibility; the reviews overview, the CTO's final-review due dates and
+the case page's due date; meetings and scores; decisions, minutes and the applicant's view.
+Meetings: office staff see every meeting of the tenant (the CTO acts, the others read);
 an expert sees the meetings where they hold an accepted seat (declared no conflict); the other roles' rules are
 registered by the apps / parts that serve them (``meeting_visibility.rule``).
-Decisions, minutes and the applicant's view (rvdecision).
 """
 
 from __future__ import annotations
@@ -65,7 +64,7 @@ from review.models import (
 )
 
 
-# ---- expert pool, panels, declarations, expert visibility (rvpanel) -----------------------------------------
+# ---- expert pool, panels, declarations, expert visibility --------------------------------------------------------
 def cleared_invitations(user: Any) -> QuerySet[PanelInvitation]:
     """The current tenant's invitations of ``user`` that let them see the case: invited or accepted, with a
     declaration of *no* conflict of interest (利益迴避), on a meeting not cancelled (a closed meeting's panel
@@ -275,7 +274,7 @@ def replacements_needed(tenant: Any) -> dict[str, Any]:
     return {"meetings": rows[:HOME_ROWS]}
 
 
-# ---- reviews overview, final-review due dates (rvops) -------------------------------------------------------
+# ---- reviews overview, final-review due dates --------------------------------------------------------------------
 #: Rows the overview lists per table before "and n more" (the expert pool is listed whole).
 OVERVIEW_ROWS = 50
 #: Rows of the CTO's home panel.
@@ -446,7 +445,7 @@ def case_review_file(case: Any) -> CaseReview | None:
     return CaseReview.objects.filter(case=case).first()
 
 
-# ---- meetings and scores (rvmeeting) ---------------------------------------------------------------------------
+# ---- meetings and scores -----------------------------------------------------------------------------------------
 meeting_visibility = Visibility(
     "review.ReviewMeeting",
     rules={role: every_row for role in OFFICE_ROLES},
@@ -540,7 +539,7 @@ def held_after_due(meeting: ReviewMeeting, due: Any) -> bool:
     return bool(due) and meeting.stage == ReviewStage.FINAL and timezone.localdate(meeting.scheduled_at) > due
 
 
-# ---- decisions, minutes and the applicant's view -------------------------------------------------------------
+# ---- decisions, minutes and the applicant's view -----------------------------------------------------------------
 def meeting_for_decision(user: Any, tenant: Any, pk: Any) -> ReviewMeeting:
     """The meeting ``pk`` of ``tenant`` for its decision page, with the case, chair, rubric and decision (and its
     case manager) joined: Http404 unless ``user`` is office staff of ``tenant`` (``review.view_decisions``)."""
@@ -550,7 +549,7 @@ def meeting_for_decision(user: Any, tenant: Any, pk: Any) -> ReviewMeeting:
     return get_visible_or_404(qs, user, tenant, pk, view_perm="review.view_decisions")
 
 
-# panel_of(meeting): the one in the rvpanel section above (same query, lead first).
+# panel_of(meeting): the one in the panels section above (same query, lead first).
 
 
 def case_managers(tenant: Any) -> QuerySet:

@@ -28,11 +28,11 @@ rules.add_perm("review.manage_panel", is_cto)
 rules.add_perm("review.decide", is_cto)
 rules.add_perm("review.respond_invitation", is_invited_expert)
 rules.add_perm("review.view_reviews", is_member)  # pages narrow what each role sees (review.queries)
-rules.add_perm("review.view_overview", is_office_staff)  # the reviews overview (rvops)
-rules.add_perm("review.home_final_due", is_cto)  # the CTO's final-review due dates on their home (rvops)
+rules.add_perm("review.view_overview", is_office_staff)  # the reviews overview
+rules.add_perm("review.home_final_due", is_cto)  # the CTO's final-review due dates on their home
 
 
-# ---- expert pool, panels, declarations (rvpanel) ------------------------------------------------------------
+# ---- expert pool, panels, declarations ---------------------------------------------------------------------------
 @rules.predicate
 def is_cleared_expert(user: Any, case: Any) -> bool:
     """The user is an expert invited to one of ``case``'s meetings (invitation invited or accepted) who declared
@@ -57,7 +57,7 @@ rules.add_perm("review.home_replacements", is_cto)
 rules.set_perm("cases.view_case", can_view_case | (has_role(Role.EXPERT) & is_cleared_expert))
 
 
-# ---- meetings and scores (rvmeeting) ------------------------------------------------------------------------
+# ---- meetings and scores -----------------------------------------------------------------------------------------
 @rules.predicate
 def is_accepted_panelist(user: Any, invitation: Any) -> bool:
     """The user is the invitation's expert and holds the seat (accepted: declared no conflict)."""

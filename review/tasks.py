@@ -21,7 +21,7 @@ def _with_entry(tenant_id: int, log_id: int, send: Callable[[ActivityLog], bool]
         return False if entry is None else send(entry)
 
 
-# ---- expert pool and panels (rvpanel) -----------------------------------------------------------------------
+# ---- expert pool and panels --------------------------------------------------------------------------------------
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
 def send_expert_welcome(*, tenant_id: int, log_id: int) -> bool:
     """Welcome a new pool member (set-password link if needed); returns whether an email was sent."""
@@ -46,7 +46,7 @@ def send_recusal_notice(*, tenant_id: int, log_id: int) -> bool:
     return _with_entry(tenant_id, log_id, notifications.send_recusal_notice)
 
 
-# ---- reminders (rvops) ------------------------------------------------------------------------------------------
+# ---- reminders ---------------------------------------------------------------------------------------------------
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)
 def send_review_reminders() -> dict[str, int]:
     """Beat task (``CELERY_BEAT_SCHEDULE["review-reminders"]``, every ``REVIEW_REMINDER_INTERVAL_S``): in every
@@ -62,7 +62,7 @@ def send_review_reminders() -> dict[str, int]:
     return total
 
 
-# ---- decisions and minutes (rvdecision) -------------------------------------------------------------------------
+# ---- decisions and minutes ---------------------------------------------------------------------------------------
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=120, time_limit=180)
 def render_minutes(*, tenant_id: int, decision_id: int) -> bool:
     """Render and store the minutes PDF of a recorded decision once (:func:`review.minutes.issue_minutes`;

@@ -9,9 +9,9 @@ from review.views import pool as pool_views
 app_name = "review"
 
 urlpatterns = [
-    # reviews overview (rvops)
+    # reviews overview
     path("", views_overview.overview, name="overview"),
-    # expert pool and panels (rvpanel)
+    # expert pool and panels
     path("experts/", pool_views.expert_list, name="expert_list"),
     path("experts/new/", pool_views.expert_create, name="expert_create"),
     path("experts/<int:expert_pk>/", pool_views.expert_detail, name="expert_detail"),
@@ -32,7 +32,7 @@ urlpatterns = [
     path("invitations/<int:inv_pk>/decline/", panel_views.invitation_decline, name="invitation_decline"),
     path("invitations/<int:inv_pk>/withdraw/", panel_views.panel_withdraw, name="panel_withdraw"),
     path("invitations/<int:inv_pk>/lead/", panel_views.panel_lead, name="panel_lead"),
-    # meetings and scores (rvmeeting)
+    # meetings and scores
     path("meetings/", meeting_views.meeting_list, name="meetings"),
     path("cases/<int:case_pk>/schedule/", meeting_views.meeting_schedule, name="schedule"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
@@ -40,7 +40,7 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", meeting_views.meeting_attendance, name="attendance"),
     path("meetings/<int:pk>/board/", meeting_views.meeting_board_page, name="board"),
     path("meetings/<int:pk>/score/", meeting_views.meeting_score, name="score"),
-    # decisions, minutes, the applicant's view, the tier-discount table (rvdecision)
+    # decisions, minutes, the applicant's view, the tier-discount table
     path("meetings/<int:pk>/decision/", decision_views.decision_page, name="decision"),
     path("meetings/<int:pk>/decision/release/", decision_views.decision_release, name="decision_release"),
     path("meetings/<int:pk>/minutes.pdf", decision_views.minutes_download, name="minutes"),

@@ -145,7 +145,7 @@ def _review_samples(world, case):
 
 
 def _review_panel_samples(world, case):
-    """Tenant-A rows of the review app's expert pool and panels (review.urls, rvpanel's routes)."""
+    """Tenant-A rows of the review app's expert pool and panels (review.urls: pool and panel routes)."""
     from tests.review import factories as rf
 
     mtg = rf.meeting(world.a, case, chair=world.cto, round=2)  # round 1 is _review_samples' meeting

@@ -56,7 +56,7 @@ from review.models import (
 from review.rubric_presets import PRESETS, TSMP_TIER_DISCOUNTS
 
 
-# ---- rubrics and the tier-discount table ----------------------------------------------------------------------
+# ---- rubrics and the tier-discount table -------------------------------------------------------------------------
 @transaction.atomic
 def install_rubric(code: str, actor: Any, definition: dict[str, Any] | None = None) -> Rubric:
     """Install rubric ``code`` in the current tenant as its new current version and return it.
@@ -128,7 +128,7 @@ def install_tier_discounts(actor: Any, table: dict[tuple[int, int], int] | None 
     return rows
 
 
-# ---- expert pool, panels, declarations and invitations (rvpanel) --------------------------------------------
+# ---- expert pool, panels, declarations and invitations -----------------------------------------------------------
 #: Fields of the expert's profile (office pages and the self-edit page).
 EXPERT_FIELDS = ("kind", "title", "expertise", "phone", "bio")
 AFFILIATION_FIELDS = ("organisation_name", "ubn", "position", "start", "end")
@@ -408,7 +408,7 @@ def decline_invitation(invitation: PanelInvitation, actor: Any, comment: str = "
 
 # ---- meetings and scores: scheduling, open / cancel, attendance, scoring are in review.services.meetings (the
 # ---- writes of one topic, kept apart so no module grows past ~500 lines).
-# ---- decisions and minutes ------------------------------------------------------------------------------------
+# ---- decisions and minutes ---------------------------------------------------------------------------------------
 #: (stage, outcome) -> the case's own transition the closing meeting runs (另一輪初審 moves nothing).
 CASE_TRANSITIONS = {
     (ReviewStage.PRELIMINARY, DecisionOutcome.PASS_TO_FINAL): "pass_preliminary",

@@ -1,4 +1,4 @@
-"""Writes of review meetings (rvmeeting's part of the services): scheduling a round, opening and cancelling it,
+"""Writes of review meetings (part of :mod:`review.services`): scheduling a round, opening and cancelling it,
 recording attendance, and the experts' scores. Same rules as :mod:`review.services`: each write checks its
 ``rules`` permission, runs in one transaction and appends to the activity log.
 
@@ -36,7 +36,7 @@ from review.enums import (
 from review.models import PanelInvitation, ReviewMeeting, Rubric, RubricCriterion, Score
 from review.services import install_rubric
 
-# ---- meetings: scheduling, open / cancel, attendance (rvmeeting) -----------------------------------------------
+# ---- meetings: scheduling, open / cancel, attendance -------------------------------------------------------------
 #: The case state each stage is scheduled from (cases.enums.CaseState codes).
 STAGE_CASE_STATE = {ReviewStage.PRELIMINARY: CaseState.PRELIMINARY_REVIEW, ReviewStage.FINAL: CaseState.FINAL_REVIEW}
 #: Meeting transitions the chair runs from the meeting page / API (closing belongs to the decision).
@@ -198,7 +198,7 @@ def record_attendance(
     return meeting
 
 
-# ---- scores (rvmeeting) ---------------------------------------------------------------------------------------
+# ---- scores ------------------------------------------------------------------------------------------------------
 def _score_errors(criteria: list[Any], entries: dict[str, dict[str, Any]], submit: bool) -> dict[str, list[str]]:
     by_key = {c.key: c for c in criteria}
     errors: dict[str, list[str]] = {}

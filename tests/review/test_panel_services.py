@@ -1,4 +1,4 @@
-"""Expert pool and panels (review.services "rvpanel" section): panel max at invite, one lead in a final, the
+"""Expert pool and panels (review.services: the expert pool and panels): panel max at invite, one lead in a final, the
 automatic conflict flag from an affiliation within the look-back window and its override log, declarations,
 recusal notice, invitation and welcome emails (idempotent)."""
 
