@@ -150,6 +150,12 @@ class TenantConfig:
         max_value=60,
         help_text=_("Days after qualification within which a supplier's final review is held."),
     )
+    supplier_final_panel_min: int = setting(
+        3, min_value=1, max_value=15, help_text=_("Fewest core platform members on a supplier final review.")
+    )
+    supplier_final_panel_max: int = setting(
+        5, min_value=1, max_value=15, help_text=_("Most core platform members on a supplier final review.")
+    )
 
     @classmethod
     def keys(cls) -> frozenset[str]:

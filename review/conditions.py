@@ -34,7 +34,13 @@ CHAIR_OF_DECISION = rule_permission("review.decide")
 
 
 def panel_limits(meeting: Any) -> tuple[int, int]:
-    """``(min, max)`` experts on ``meeting``'s panel from its tenant's settings (seed 000: 3-5 / 5-7)."""
+    """``(min, max)`` experts on ``meeting``'s panel from its tenant's settings (seed 000: 3-5 / 5-7), or the
+    registered subject's limits (:mod:`review.subjects`; the supplier final review: 3-5 core members)."""
+    from review.subjects import kind_of
+
+    kind = kind_of(meeting)
+    if kind is not None:
+        return kind.panel_limits(meeting.tenant)
     config = meeting.tenant.config
     if meeting.stage == ReviewStage.FINAL:
         return config.review_final_panel_min, config.review_final_panel_max
@@ -77,7 +83,11 @@ def _decision_message(meeting: Any) -> str:
     decision = getattr(meeting, "decision", None)
     if decision is None or decision.outcome not in STAGE_OUTCOMES[meeting.stage]:
         return gettext("Record the committee's consensus decision before closing the meeting.")
-    if decision.outcome == DecisionOutcome.PASS and meeting.applicant_attendance != ApplicantAttendance.IN_PERSON:
+    if (
+        meeting.stage == ReviewStage.FINAL
+        and decision.outcome == DecisionOutcome.PASS
+        and meeting.applicant_attendance != ApplicantAttendance.IN_PERSON
+    ):
         return gettext("A final review can pass only when the applicant attended in person: record the attendance.")
     return gettext(
         "A final pass needs the value-creation tier, the local-linkage rating, the tier discount and the case manager."
@@ -91,8 +101,8 @@ def decision_ready(meeting: Any) -> bool:
     decision = getattr(meeting, "decision", None)
     if decision is None or decision.outcome not in STAGE_OUTCOMES[meeting.stage]:
         return False
-    if decision.outcome != DecisionOutcome.PASS:
-        return True
+    if decision.outcome != DecisionOutcome.PASS or meeting.stage != ReviewStage.FINAL:
+        return True  # another subject's pass (the supplier final review) needs no tier, rating or attendance
     if meeting.applicant_attendance != ApplicantAttendance.IN_PERSON:
         return False
     return all(

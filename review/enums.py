@@ -20,6 +20,12 @@ class ReviewStage(models.TextChoices):
 
     PRELIMINARY = "preliminary", _("Preliminary review")
     FINAL = "final", _("Final review")
+    #: 供應商複審: a supplier's final review (issue 9), subject registered by the suppliers app (review.subjects).
+    SUPPLIER_FINAL = "supplier_final", _("Supplier final review")
+
+
+#: Stages whose meetings are about a demand case (``ReviewMeeting.case``); the others name a registered subject.
+CASE_STAGES = frozenset({ReviewStage.PRELIMINARY, ReviewStage.FINAL})
 
 
 class MeetingMode(models.TextChoices):
@@ -71,6 +77,7 @@ class DecisionOutcome(models.TextChoices):
     PASS_TO_FINAL = "pass_to_final", _("Pass to the final review")
     ANOTHER_ROUND = "another_round", _("Another preliminary round")
     PASS = "pass", _("Pass")
+    RETURN = "return", _("Return for more information")
     REJECT = "reject", _("Reject")
 
 
@@ -78,6 +85,7 @@ class DecisionOutcome(models.TextChoices):
 STAGE_OUTCOMES = {
     ReviewStage.PRELIMINARY: (DecisionOutcome.PASS_TO_FINAL, DecisionOutcome.ANOTHER_ROUND, DecisionOutcome.REJECT),
     ReviewStage.FINAL: (DecisionOutcome.PASS, DecisionOutcome.REJECT),
+    ReviewStage.SUPPLIER_FINAL: (DecisionOutcome.PASS, DecisionOutcome.RETURN, DecisionOutcome.REJECT),
 }
 
 

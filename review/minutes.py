@@ -44,14 +44,17 @@ from review.models import PanelInvitation, ReviewDecision, ReviewMeeting, Score
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 #: zh-Hant wording printed in the minutes (the document is zh-Hant whatever the reader's language).
-STAGE_ZH = {ReviewStage.PRELIMINARY: "初審", ReviewStage.FINAL: "複審"}
+STAGE_ZH = {ReviewStage.PRELIMINARY: "初審", ReviewStage.FINAL: "複審", ReviewStage.SUPPLIER_FINAL: "供應商複審"}
 MODE_ZH = {MeetingMode.IN_PERSON: "實體會議", MeetingMode.VIDEO: "視訊會議", MeetingMode.HYBRID: "實體會議（併視訊）"}
 OUTCOME_ZH = {
     DecisionOutcome.PASS_TO_FINAL: "通過初審，進入複審",
     DecisionOutcome.ANOTHER_ROUND: "再行初審",
     DecisionOutcome.PASS: "通過複審",
+    DecisionOutcome.RETURN: "退回補充資料",
     DecisionOutcome.REJECT: "不通過",
 }
+#: A supplier's final review passes into the partner directory (issue 9).
+SUBJECT_OUTCOME_ZH = {(ReviewStage.SUPPLIER_FINAL, DecisionOutcome.PASS): "通過複審，核定為合作夥伴"}
 ATTENDANCE_ZH = {
     ApplicantAttendance.IN_PERSON: "實體出席",
     ApplicantAttendance.VIDEO: "視訊出席",
@@ -125,7 +128,7 @@ def criterion_summary(meeting: ReviewMeeting) -> list[dict[str, Any]]:
 def minutes_context(decision: ReviewDecision) -> dict[str, Any]:
     """What the minutes template sees (pre-formatted zh-Hant strings)."""
     meeting = decision.meeting
-    case = meeting.case
+    case = meeting.case  # None for a registered subject's meeting (the supplier final review)
     invitations = list(
         PanelInvitation.objects.filter(meeting=meeting)
         .select_related("expert__user", "declaration")
@@ -153,11 +156,14 @@ def minutes_context(decision: ReviewDecision) -> dict[str, Any]:
     place = meeting.room or ""
     if meeting.video_link:
         place = f"{place}　{meeting.video_link}".strip()
-    is_pass = decision.outcome == DecisionOutcome.PASS
+    is_pass = decision.outcome == DecisionOutcome.PASS and meeting.stage == ReviewStage.FINAL
+    outcome = SUBJECT_OUTCOME_ZH.get((meeting.stage, decision.outcome)) or OUTCOME_ZH.get(
+        decision.outcome, decision.outcome
+    )
     return {
         "tenant_name": meeting.tenant.name,
         "case": case,
-        "applicant": getattr(case.applicant_org, "name", ""),
+        "applicant": getattr(case.applicant_org, "name", "") if case is not None else meeting.subject_title,
         "stage": STAGE_ZH[meeting.stage],
         "round": meeting.round,
         "when": when.strftime("%Y-%m-%d %H:%M"),
@@ -172,7 +178,7 @@ def minutes_context(decision: ReviewDecision) -> dict[str, Any]:
         "recusals": recusals,
         "summary": criterion_summary(meeting),
         "rubric": f"{meeting.rubric.name_zh} 第 {meeting.rubric.version} 版",
-        "outcome": OUTCOME_ZH.get(decision.outcome, decision.outcome),
+        "outcome": outcome,
         "decision": decision,
         "is_pass": is_pass,
         "tier": TIER_ZH.get(decision.value_creation_tier, decision.value_creation_tier) if is_pass else "",

@@ -59,6 +59,11 @@ class Expert(TenantOwnedModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     bio = models.TextField(_("short biography"), blank=True)
     is_active = models.BooleanField(_("active in the pool"), default=True)
+    is_core = models.BooleanField(
+        _("core platform member"),
+        default=False,
+        help_text=_("May sit on a supplier final review panel (the CTO chairs with 3-5 core platform members)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -209,9 +214,17 @@ class CaseReview(TenantOwnedModel):
 
 
 class ReviewMeeting(StateMachineMixin, TenantOwnedModel):
-    """One round of a case's preliminary or final review: a meeting with its panel, scores and decision."""
+    """One round of a case's preliminary or final review — or of another subject's review registered in
+    :mod:`review.subjects` (the supplier final review): a meeting with its panel, scores and decision.
 
-    case = models.ForeignKey("cases.DemandCase", on_delete=models.PROTECT, related_name="review_meetings")
+    A case meeting has ``case``; any other has ``subject_id`` (a row of the model the stage's registered kind
+    names) and ``subject_title`` (its display name when scheduled), never both (``meeting_one_subject``)."""
+
+    case = models.ForeignKey(
+        "cases.DemandCase", on_delete=models.PROTECT, related_name="review_meetings", null=True, blank=True
+    )
+    subject_id = models.PositiveBigIntegerField(_("subject"), null=True, blank=True)
+    subject_title = models.CharField(_("subject"), max_length=200, blank=True)
     stage = models.CharField(_("stage"), max_length=16, choices=ReviewStage.choices)
     round = models.PositiveSmallIntegerField(_("round"), default=1)
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="+", verbose_name=_("rubric"))
@@ -236,11 +249,36 @@ class ReviewMeeting(StateMachineMixin, TenantOwnedModel):
         verbose_name = _("review meeting")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "case", "stage", "round"], name="meeting_unique_round"),
+            models.UniqueConstraint(
+                fields=["tenant", "stage", "subject_id", "round"],
+                condition=models.Q(subject_id__isnull=False),
+                name="meeting_unique_subject_round",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False, subject_id__isnull=True)
+                | models.Q(case__isnull=True, subject_id__isnull=False),
+                name="meeting_one_subject",
+            ),
         ]
-        indexes = [models.Index(fields=["tenant", "state", "scheduled_at"], name="meeting_state_when_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "state", "scheduled_at"], name="meeting_state_when_idx"),
+            models.Index(fields=["tenant", "stage", "subject_id"], name="meeting_subject_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} #{self.round}"
+
+    @property
+    def subject_name(self) -> str:
+        """The case's title, or the registered subject's name (no query beyond the case join)."""
+        return self.case.title if self.case_id is not None else self.subject_title
+
+    @property
+    def subject_label(self) -> str:
+        """What the meeting is about, for lists and emails: the case's reference and title, or the subject's."""
+        if self.case_id is None:
+            return self.subject_title
+        return f"{self.case.reference} {self.case.title}".strip()
 
     @transition(
         field=state,

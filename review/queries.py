@@ -184,9 +184,16 @@ def picker(meeting: ReviewMeeting, search: str = "") -> list[Expert]:
     """The invitation picker: the tenant's active experts, each with ``load`` (open invitations), ``conflicts``
     (organisation names of affiliations with the applicant's 統一編號 within the tenant's look-back window,
     :func:`review.conflicts.conflicted_expert_ids`) and ``invitation`` (their seat on this meeting, or None).
+    A registered subject whose panel takes core platform members only lists the experts flagged ``is_core``.
     Least loaded first, then by name. Three queries whatever the pool size."""
-    experts = list(expert_pool(meeting.tenant, search, active_only=True))
-    ubn = meeting.case.applicant_org.ubn if meeting.case.applicant_org_id else ""
+    from review.subjects import kind_of, ubn_of
+
+    pool = expert_pool(meeting.tenant, search, active_only=True)
+    kind = kind_of(meeting)
+    if kind is not None and kind.core_members_only:
+        pool = pool.filter(is_core=True)
+    experts = list(pool)
+    ubn = ubn_of(meeting)
     years = meeting.tenant.config.review_conflict_lookback_years
     flagged = conflicted_expert_ids([e.pk for e in experts], ubn, years)
     seats = {inv.expert_id: inv for inv in PanelInvitation.objects.filter(meeting=meeting, expert__in=experts)}
@@ -534,9 +541,21 @@ def final_review_due(case: Any) -> Any:
     return CaseReview.objects.filter(case=case).values_list("final_review_due", flat=True).first()
 
 
+def meeting_due(meeting: ReviewMeeting) -> Any:
+    """The date by which ``meeting`` must be held: a case's final review (:func:`final_review_due`), a
+    registered subject's own due date (:func:`review.subjects.due_of`; the supplier final review: two weeks
+    after qualification), else None. At most one query."""
+    from review.subjects import due_of, kind_of
+
+    if kind_of(meeting) is not None:
+        return due_of(meeting)
+    return final_review_due(meeting.case) if meeting.stage == ReviewStage.FINAL else None
+
+
 def held_after_due(meeting: ReviewMeeting, due: Any) -> bool:
-    """Whether a final review is scheduled after its due date (the page flags it; seed 000: 初審結束後一個月內)."""
-    return bool(due) and meeting.stage == ReviewStage.FINAL and timezone.localdate(meeting.scheduled_at) > due
+    """Whether a final review is scheduled after its due date (the page flags it; seed 000: 初審結束後一個月內;
+    a supplier's: two weeks after qualification)."""
+    return bool(due) and meeting.stage != ReviewStage.PRELIMINARY and timezone.localdate(meeting.scheduled_at) > due
 
 
 # ---- decisions, minutes and the applicant's view -----------------------------------------------------------------

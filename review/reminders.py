@@ -124,7 +124,7 @@ def _invitation_reminders(tenant: Any, now: dt.datetime) -> dict[str, int]:
         context = {
             "invitation": inv,
             "meeting": inv.meeting,
-            "case": inv.meeting.case,
+            "case": inv.meeting.case or {"title": inv.meeting.subject_title, "reference": inv.meeting.subject_title},
             "tenant": tenant,
             "url": _absolute(path),
         }

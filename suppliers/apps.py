@@ -71,3 +71,6 @@ class SuppliersConfig(AppConfig):
     )
     tenant_urls = (("suppliers/", "suppliers.urls"),)
     api_urls = (("suppliers/", "suppliers.api_urls"),)
+
+    def ready(self) -> None:
+        from suppliers import final_review  # noqa: F401  (registers the 複審 meeting subject with review.subjects)

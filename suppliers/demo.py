@@ -4,14 +4,18 @@ work-group roles in every onboarding state, their reference designs, and a refer
 The organisations are the kinds seed 000_9617a3b789ca4d20.txt names (供應端包括業者、學界或法人: an IC design
 house, a fan-out packaging house, an AI model company, a sensor maker, a university lab, a research institute,
 a system integrator, …); names are invented. Everything goes through :mod:`suppliers.services` with the demo
-logins of the roles that take each step, so the activity log is real.
+logins of the roles that take each step, so the activity log is real. The partners in the final review have a
+scheduled 複審 meeting (within the two weeks, three core platform members seated); the approved and suspended
+ones a closed meeting with the approving consensus (minutes queued).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cases.enums import CaseState
 from cases.models import DemandCase
@@ -19,7 +23,11 @@ from platform_site.enums import OrganizationKind, Role, TenantKind
 from platform_site.extensions import DemoSite
 from platform_site.management.commands.seed_demo import DEMO_PASSWORD, valid_ubn
 from platform_site.models import Membership, Organization
-from suppliers import services
+from review import services as review_services
+from review.enums import DecisionOutcome, MeetingMode
+from review.models import Expert
+from review.services import meetings as review_meetings
+from suppliers import final_review, services
 from suppliers.enums import OnboardingState as S
 from suppliers.models import SupplierProfile
 
@@ -275,11 +283,66 @@ def _drive(profile: SupplierProfile, target: str, member: Any, site: DemoSite) -
     if target == S.QUALIFICATION:
         return
     services.transition_profile(profile, "qualify", reviewer)
-    if target == S.FINAL_REVIEW:
+    core = _core_members(site)
+    if target == S.FINAL_REVIEW:  # scheduled within the two weeks, the panel seated
+        _final_review_meeting(profile, cto, core, days=7)
         return
-    services.record_final_review_decision(profile, cto, "approve", reason="複審會議共識通過。")
+    meeting = _final_review_meeting(profile, cto, core, days=-1)
+    review_meetings.run_meeting_action(meeting, "open", cto)
+    review_services.close_with_decision(
+        meeting,
+        cto,
+        outcome=DecisionOutcome.PASS,
+        reasons="技術能量與交付實績符合平台供應鏈夥伴要求，複審會議共識通過。",
+        minutes="技術長主持，核心成員三人出席，業者簡報後詢答，共識決通過。",
+        applicant_comments="歡迎加入平台供應鏈夥伴。",
+    )
     if target == S.SUSPENDED:
         services.transition_profile(profile, "suspend", cto, reason="客戶資料保密義務違反疑慮，調查期間暫停媒合。")
+
+
+#: Core platform members (平台核心成員) who sit on the supplier final reviews: pool experts flagged ``is_core``.
+CORE_MEMBERS = (
+    ("core.chen", "陳建宏", "推動辦公室 技術組組長"),
+    ("core.liu", "劉怡君", "推動辦公室 供應鏈經理"),
+    ("core.kuo", "郭家銘", "推動辦公室 系統架構師"),
+)
+
+
+def _core_members(site: DemoSite) -> list[Any]:
+    """The tenant's core platform members (created once, demo password) for the 複審 panels."""
+    core = list(Expert.objects.filter(is_core=True).select_related("user").order_by("pk"))
+    if core:
+        return core
+    cto = site.people[Role.CTO]
+    for prefix, name, title in CORE_MEMBERS:
+        email = f"{prefix}@{site.tenant.slug}.demo"
+        expert = review_services.create_expert(
+            cto, site.tenant, email=email, full_name=name, title=title, is_core=True, expertise=["供應鏈"]
+        )
+        if not expert.user.has_usable_password():
+            expert.user.set_password(DEMO_PASSWORD)
+            expert.user.save(update_fields=["password"])
+        core.append(expert)
+    return core
+
+
+def _final_review_meeting(profile: SupplierProfile, cto: Any, core: list[Any], *, days: int) -> Any:
+    """The profile's 複審 meeting ``days`` from now (negative: already held), its core panel seated."""
+    when = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=days)
+    meeting = final_review.schedule(
+        cto,
+        profile,
+        scheduled_at=when,
+        mode=MeetingMode.IN_PERSON,
+        room="推動辦公室 3 樓第二會議室",
+        agenda="一、業者簡報\n二、核心成員詢答\n三、共識決",
+    )
+    for expert in core:
+        seat = review_services.invite_expert(meeting, expert, cto)
+        review_services.declare_conflicts(seat, expert.user, has_conflict=False)
+        review_services.accept_invitation(seat, expert.user)
+    return meeting
 
 
 def seed(site: DemoSite) -> None:

@@ -25,7 +25,9 @@ from suppliers.models import CaseReferenceDesign, ReferenceDesign, Referral, Sup
 OFFICE_RULES = {role: every_row for role in OFFICE_ROLES}
 LATER = (Role.EXPERT, Role.CASE_MANAGER, Role.FINANCE)  # their apps add a rule when they need one
 
-profile_visibility = Visibility("suppliers.SupplierProfile", rules=dict(OFFICE_RULES), pending=(*LATER, Role.APPLICANT))
+profile_visibility = Visibility(
+    "suppliers.SupplierProfile", rules=dict(OFFICE_RULES), pending=(Role.CASE_MANAGER, Role.FINANCE, Role.APPLICANT)
+)
 design_visibility = Visibility("suppliers.ReferenceDesign", rules=dict(OFFICE_RULES), pending=LATER)
 referral_visibility = Visibility("suppliers.Referral", rules=dict(OFFICE_RULES), pending=(*LATER, Role.APPLICANT))
 
@@ -38,6 +40,14 @@ def _own_orgs(user: Any, tenant: Any) -> list[int]:
 def _own_profiles(user: Any, tenant: Any) -> Q:
     """A supplier: the profile of the organisations it holds the supplier role for."""
     return Q(organization_id__in=_own_orgs(user, tenant))
+
+
+@profile_visibility.rule(Role.EXPERT)
+def _panel_profiles(user: Any, tenant: Any) -> Q:
+    """An expert: the profiles whose final review (複審) panel they sit on, once they declared no conflict."""
+    from suppliers.final_review import cleared_on_profile
+
+    return cleared_on_profile(user)
 
 
 @design_visibility.rule(Role.SUPPLIER)

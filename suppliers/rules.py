@@ -41,7 +41,22 @@ is_supplier = has_role(Role.SUPPLIER)
 
 rules.add_perm("suppliers.register_profile", is_supplier)
 rules.add_perm("suppliers.view_profile_list", is_office_staff)
-rules.add_perm("suppliers.view_profile", is_office_staff | is_profile_supplier)
+
+
+@rules.predicate
+def is_cleared_panelist(user: Any, profile: Any) -> bool:
+    """The user sits on the profile's final review (複審) panel and declared no conflict of interest."""
+    if profile is None or not getattr(user, "is_authenticated", False):
+        return False
+    from suppliers.final_review import cleared_on_profile
+
+    return type(profile).objects.filter(pk=profile.pk).filter(cleared_on_profile(user)).exists()
+
+
+rules.add_perm(
+    "suppliers.view_profile", is_office_staff | is_profile_supplier | (has_role(Role.EXPERT) & is_cleared_panelist)
+)
+rules.add_perm("suppliers.schedule_final_review", is_cto)  # the CTO chairs the 複審 (seed 000)
 rules.add_perm("suppliers.edit_profile", is_profile_supplier & is_supplier_editable)
 #: Prices and background IP: office staff (incl. the CTO) — and the partner for its own profile, which it fills in.
 rules.add_perm("suppliers.view_confidential", is_office_staff | is_profile_supplier)

@@ -41,14 +41,20 @@ from suppliers.models import (
 )
 
 #: Profile transitions a plain button runs (no reason needed).
-SIMPLE_TRANSITIONS = frozenset({"submit", "start_qualification", "qualify", "approve"})
+SIMPLE_TRANSITIONS = frozenset({"submit", "start_qualification", "qualify"})
 #: Profile transitions that need a reason (stored in ``status_reason`` and logged as the comment).
-REASON_TRANSITIONS = frozenset(
-    {"return_for_information", "reject", "reject_final", "return_final", "suspend", "reinstate"}
-)
-PROFILE_TRANSITIONS = SIMPLE_TRANSITIONS | REASON_TRANSITIONS
-#: The 複審 decisions the review meeting records (see record_final_review_decision).
+REASON_TRANSITIONS = frozenset({"return_for_information", "reject", "suspend", "reinstate"})
+#: The 複審 decisions: only the review meeting records them (record_final_review_decision, called when the
+#: CTO closes the supplier final review meeting); the page / API actions of these names refuse (409).
 FINAL_REVIEW_OUTCOMES = frozenset({"approve", "reject_final", "return_final"})
+#: Actions the profile page offers as buttons.
+BUTTON_TRANSITIONS = SIMPLE_TRANSITIONS | REASON_TRANSITIONS
+#: Action names the page and the API accept (the final-review ones are refused with ``decided_in_meeting``).
+PROFILE_TRANSITIONS = BUTTON_TRANSITIONS | FINAL_REVIEW_OUTCOMES
+DECIDED_IN_MEETING = gettext_lazy(
+    "The final review (複審) is decided in its review meeting: the CTO schedules it from the profile page and "
+    "records the panel's consensus when closing the meeting."
+)
 DESIGN_FIELDS = ("title", "description", "industries", "roles", "documents", "indicative_price_ntd")
 DESIGN_TRANSITIONS = frozenset({"publish", "approve", "return_design", "withdraw"})
 #: Case states in which a case can be referred or given a reference design (after intake, before closure).
@@ -200,6 +206,8 @@ def transition_profile(profile: SupplierProfile, name: str, user: Any, *, reason
     when blank). Raises ValueError (unknown), PermissionDenied (403), TransitionRefused (409)."""
     if name not in PROFILE_TRANSITIONS:
         raise ValueError(f"unknown profile action {name!r}")
+    if name in FINAL_REVIEW_OUTCOMES:
+        raise TransitionRefused(str(DECIDED_IN_MEETING), code="decided_in_meeting")
     changes = {"status_reason": reason.strip()} if name in REASON_TRANSITIONS else None
     with transaction.atomic():
         log = run_transition(profile, name, user, comment=reason.strip(), changes=changes)
@@ -208,23 +216,31 @@ def transition_profile(profile: SupplierProfile, name: str, user: Any, *, reason
 
 
 def record_final_review_decision(
-    profile: SupplierProfile, user: Any, outcome: str, *, reason: str = "", meeting: Any = None
-) -> ActivityLog:
-    """THE HOOK of the 複審 meeting (review app): record the meeting's consensus on a supplier.
+    profile: SupplierProfile, user: Any, outcome: str, *, reason: str, meeting: Any
+) -> Any:
+    """THE HOOK of the 複審 meeting: record the supplier final review meeting's consensus on ``profile``.
 
-    ``outcome``: ``"approve"`` | ``"reject_final"`` | ``"return_final"`` (:data:`FINAL_REVIEW_OUTCOMES`);
-    ``user``: the CTO who chairs (``suppliers.final_review_transition``); ``reason``: required for a rejection
-    or return; ``meeting``: the review meeting (its id is logged as ``data.meeting``). Call it inside the
-    transaction that records the meeting decision: it joins it (nothing is saved if either fails). Raises
-    ValueError, PermissionDenied, TransitionRefused (the profile is not in ``final_review`` any more, or no
-    reason).
+    Called by :func:`suppliers.final_review.decide` inside :func:`review.services.close_with_decision`'s
+    transaction (nothing is saved if either fails). ``outcome``: ``"approve"`` | ``"reject_final"`` |
+    ``"return_final"`` (:data:`FINAL_REVIEW_OUTCOMES`); ``user``: the CTO who chairs
+    (``suppliers.final_review_transition``); ``reason``: the decision's reasons (required for a rejection or a
+    return, stored in ``status_reason``); ``meeting``: the review meeting about this profile (logged after the
+    transition as ``edited`` with ``{"final_review_meeting": id, "round": n, "outcome": outcome}``). Raises
+    ValueError (unknown outcome, or a meeting about another subject), PermissionDenied, TransitionRefused (the
+    profile is not in ``final_review`` any more, or no reason).
     """
+    from review.enums import ReviewStage
+
     if outcome not in FINAL_REVIEW_OUTCOMES:
         raise ValueError(f"unknown final-review outcome {outcome!r}")
+    if meeting.stage != ReviewStage.SUPPLIER_FINAL or meeting.subject_id != profile.pk:
+        raise ValueError(f"meeting {meeting.pk} is not this profile's final review")
+    changes = {"status_reason": reason.strip()} if outcome != "approve" else None
     with transaction.atomic():
-        log = transition_profile(profile, outcome, user, reason=reason)
-        if meeting is not None:
-            log_event(profile, ActivityAction.EDITED, user, data={"final_review_meeting": meeting.pk})
+        log = run_transition(profile, outcome, user, comment=reason.strip(), changes=changes)
+        data = {"final_review_meeting": meeting.pk, "round": meeting.round, "outcome": outcome}
+        log_event(profile, ActivityAction.EDITED, user, data=data)
+        _notify(log)
     return log
 
 

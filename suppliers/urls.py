@@ -14,6 +14,7 @@ urlpatterns = [
     path("profiles/<int:pk>/ip/", views.add_ip, name="add_ip"),
     path("profiles/<int:pk>/ip/<int:ip_pk>/delete/", views.remove_ip, name="remove_ip"),
     path("profiles/<int:pk>/actions/<slug:action>/", views.profile_transition, name="transition"),
+    path("profiles/<int:pk>/final-review/", views.schedule_final_review, name="schedule_final_review"),
     path("directory/", views.directory, name="directory"),
     path("designs/", views_market.design_list, name="designs"),
     path("designs/new/", views_market.design_create, name="design_create"),

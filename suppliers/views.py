@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from platform_site.activity import history
@@ -20,7 +22,9 @@ from platform_site.rules import can, primary_organisation
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
-from suppliers import queries, services
+from review.enums import OPEN_MEETING_STATES
+from review.forms.meetings import ScheduleMeetingForm
+from suppliers import final_review, queries, services
 from suppliers.enums import OnboardingState
 from suppliers.forms import BackgroundIPForm, DirectoryFilterForm, ObligationsForm, ProfileForm, ReasonForm
 from suppliers.models import OBLIGATIONS_TEXT, OBLIGATIONS_VERSION, BackgroundIP, SupplierProfile
@@ -49,14 +53,33 @@ def _profile_context(request: HttpRequest, profile: SupplierProfile, **extra: An
         "obligations_version": OBLIGATIONS_VERSION,
         "can_edit": can(user, "suppliers.edit_profile", profile),
         "is_own": can(user, "suppliers.supplier_transition", profile),
-        "actions": available_actions(profile, services.PROFILE_TRANSITIONS, user),
+        "actions": available_actions(profile, services.BUTTON_TRANSITIONS, user),
         "reason_actions": services.REASON_TRANSITIONS,
         "reason_form": ReasonForm(),
         "ip_form": BackgroundIPForm(),
         "obligations_form": ObligationsForm(),
         "history": history(profile),
         "referral_counts": queries.partner_history([profile])[profile.pk],
+        **_final_review_context(request, profile),
         **extra,
+    }
+
+
+def _final_review_context(request: HttpRequest, profile: SupplierProfile) -> dict[str, Any]:
+    """The 複審 card: the profile's review meetings (every viewer: the supplier attends), links to the review
+    pages for office staff, and the CTO's scheduling form while the profile waits without an open meeting."""
+    user = request.user
+    meetings = list(final_review.meetings_of(profile))
+    open_meeting = next((m for m in meetings if m.state in OPEN_MEETING_STATES), None)
+    can_schedule = (
+        profile.state == OnboardingState.FINAL_REVIEW
+        and open_meeting is None
+        and can(user, "suppliers.schedule_final_review", profile)
+    )
+    return {
+        "final_meetings": meetings,
+        "meeting_links": can(user, "review.view_meeting", request.tenant),
+        "schedule_form": ScheduleMeetingForm() if can_schedule else None,
     }
 
 
@@ -178,6 +201,34 @@ def profile_transition(request: HttpRequest, tenant_slug: str, pk: Any, action: 
     except TransitionRefused as exc:
         return _refused(request, profile, exc.message)
     return redirect("suppliers:detail", tenant_slug=tenant_slug, pk=pk)
+
+
+@require_POST
+@tenant_member_required
+def schedule_final_review(request: HttpRequest, tenant_slug: str, pk: Any) -> HttpResponse:
+    """The CTO schedules the supplier final review (複審) meeting; it then runs on the review app's pages (panel,
+    invitations, attendance, decision). 400 for a form error, 409 when the profile or an open round refuses."""
+    profile = queries.get_profile_for_user(request.user, request.tenant, pk, perm="suppliers.schedule_final_review")
+    form = ScheduleMeetingForm(request.POST)
+    if not form.is_valid():
+        context = _profile_context(request, profile, error=_("Please correct the errors below."))
+        context["schedule_form"] = form
+        return render(request, "suppliers/profile_detail.html", context, status=400)
+    try:
+        meeting = final_review.schedule(request.user, profile, **form.cleaned_data)
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        context = _profile_context(request, profile, error=_("Please correct the errors below."))
+        context["schedule_form"] = form
+        return render(request, "suppliers/profile_detail.html", context, status=400)
+    except TransitionRefused as exc:
+        return _refused(request, profile, exc.message)
+    messages.success(request, _("Final review scheduled. Invite the panel of core platform members next."))
+    if profile.final_review_due and timezone.localdate(meeting.scheduled_at) > profile.final_review_due:
+        due = profile.final_review_due
+        messages.warning(request, _("This date is after the final review's due date (%(due)s).") % {"due": due})
+    return redirect("review:panel", tenant_slug=tenant_slug, meeting_pk=meeting.pk)
 
 
 @tenant_member_required

@@ -71,7 +71,9 @@ class InvitationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     def get_object(self) -> PanelInvitation:
         invitation = queries.get_invitation_for_user(self.request.user, self.request.tenant, self.kwargs["pk"])
-        invitation.meeting.tenant = invitation.meeting.case.tenant = self.request.tenant
+        invitation.meeting.tenant = self.request.tenant
+        if invitation.meeting.case is not None:
+            invitation.meeting.case.tenant = self.request.tenant
         return invitation
 
     def create(self, request: Request, tenant_slug: str) -> Response:

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from platform_site.forms import BootstrapFormMixin
-from review.enums import STAGE_OUTCOMES, DecisionOutcome
+from review.enums import STAGE_OUTCOMES, DecisionOutcome, ReviewStage
 from review.models import MAX_LABOUR_SHARE_PERCENT, ReviewMeeting, TierDiscount
+from review.subjects import outcome_label
 
 #: Value-creation tiers (seed 000 審查評分項目 價值創造性).
 TIER_CHOICES = (
@@ -48,8 +49,9 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, meeting: ReviewMeeting, managers: Any, ratings: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        labels = dict(DecisionOutcome.choices)
-        self.fields["outcome"].choices = [(o.value, labels[o]) for o in STAGE_OUTCOMES[meeting.stage]]
+        self.fields["outcome"].choices = [
+            (o.value, outcome_label(meeting.stage, o)) for o in STAGE_OUTCOMES[meeting.stage]
+        ]
         self.fields["case_manager"].queryset = managers
         self.fields["case_manager"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         if self.is_final:
@@ -61,11 +63,11 @@ class DecisionForm(BootstrapFormMixin, forms.Form):
 
     @property
     def is_final(self) -> bool:
-        return DecisionOutcome.PASS in STAGE_OUTCOMES[self.meeting.stage]
+        return self.meeting.stage == ReviewStage.FINAL
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("outcome") == DecisionOutcome.PASS:
+        if self.is_final and data.get("outcome") == DecisionOutcome.PASS:
             missing = _("Required for a pass.")
             for name in ("value_creation_tier", "local_linkage_rating", "case_manager"):
                 if data.get(name) in (None, ""):

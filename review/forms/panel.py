@@ -56,6 +56,11 @@ class ExpertEditForm(ExpertProfileForm):
     """The office's edit form: the profile plus whether the expert is active in the pool."""
 
     is_active = forms.BooleanField(label=_("Active in the pool"), required=False)
+    is_core = forms.BooleanField(
+        label=_("Core platform member"),
+        required=False,
+        help_text=_("May sit on a supplier final review panel (複審, chaired by the CTO)."),
+    )
 
 
 class ExpertCreateForm(ExpertProfileForm):

@@ -29,9 +29,11 @@ class SeatSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    """A meeting: ``case`` id and ``case_reference``; ``rubric`` ``"<code> v<version>"``; times in ISO 8601."""
+    """A meeting: ``case`` id and ``case_reference`` (null for a meeting about another subject, e.g. the
+    supplier final review: then ``subject_id`` and ``subject_title`` name it); ``rubric`` ``"<code>
+    v<version>"``; times in ISO 8601."""
 
-    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    case_reference = serializers.CharField(source="case.reference", read_only=True, allow_null=True, default=None)
     rubric = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,6 +42,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "id",
             "case",
             "case_reference",
+            "subject_id",
+            "subject_title",
             "stage",
             "round",
             "rubric",

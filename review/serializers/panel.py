@@ -27,7 +27,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     scheduled_at = serializers.DateTimeField(source="meeting.scheduled_at", read_only=True)
     mode = serializers.CharField(source="meeting.mode", read_only=True)
     case = serializers.IntegerField(source="meeting.case_id", read_only=True)
-    case_title = serializers.CharField(source="meeting.case.title", read_only=True)
+    case_title = serializers.CharField(source="meeting.subject_name", read_only=True)
     expert_name = serializers.CharField(source="expert.__str__", read_only=True)
     declaration = DeclarationSerializer(read_only=True, allow_null=True)
 

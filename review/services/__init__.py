@@ -27,6 +27,7 @@ from platform_site.rules import can, roles_in
 from platform_site.tenancy import require_tenant
 from platform_site.transitions import TransitionRefused, run_transition, state_refusal
 from platform_site.workflow import load_row
+from review import subjects
 from review import tasks as review_tasks
 from review.conditions import panel_limits
 from review.conflicts import DECLARATION_VERSION, DETAILS_REQUIRED, conflicted_expert_ids
@@ -142,12 +143,20 @@ def _may_edit_expert(actor: Any, expert: Expert) -> bool:
 
 
 def create_expert(
-    actor: Any, tenant: Any, *, email: str, full_name: str, is_active: bool = True, **profile: Any
+    actor: Any,
+    tenant: Any,
+    *,
+    email: str,
+    full_name: str,
+    is_active: bool = True,
+    is_core: bool = False,
+    **profile: Any,
 ) -> Expert:
     """Add a person to ``tenant``'s expert pool (office staff): their account (login = ``email``, created with
     no password if new), an expert membership, and the :class:`Expert` row with ``profile`` (keys of
     :data:`EXPERT_FIELDS`). Logs ``created`` and queues the welcome email (a set-password link for an account
-    without a password). Raises PermissionDenied; ValidationError({"email": …}) if already in this pool."""
+    without a password). ``is_core``: a core platform member (may sit on a supplier final review panel).
+    Raises PermissionDenied; ValidationError({"email": …}) if already in this pool."""
     if not can(actor, "review.manage_experts", tenant):
         raise PermissionDenied
     email = email.strip().lower()
@@ -163,7 +172,7 @@ def create_expert(
             raise ValidationError({"email": [_("This person is already in the expert pool.")]})
         Membership.objects.get_or_create(tenant=tenant, user=user, role=Role.EXPERT, defaults={"organization": None})
         expert = Expert.objects.create(
-            user=user, is_active=is_active, **{k: profile[k] for k in EXPERT_FIELDS if k in profile}
+            user=user, is_active=is_active, is_core=is_core, **{k: profile[k] for k in EXPERT_FIELDS if k in profile}
         )
         data = {
             "email": email,
@@ -176,13 +185,14 @@ def create_expert(
 
 
 def update_expert(expert: Expert, actor: Any, data: dict[str, Any]) -> Expert:
-    """Change the profile fields in ``data`` (:data:`EXPERT_FIELDS`, and ``is_active`` for office staff only);
+    """Change the profile fields in ``data`` (:data:`EXPERT_FIELDS`, and ``is_active`` / ``is_core`` for office
+    staff only);
     logs ``edited`` with the changes. Raises PermissionDenied unless office staff or the expert themselves."""
     if not _may_edit_expert(actor, expert):
         raise PermissionDenied
     fields = list(EXPERT_FIELDS)
     if can(actor, "review.manage_experts", expert.tenant):
-        fields.append("is_active")
+        fields += ["is_active", "is_core"]
     with transaction.atomic():
         before = snapshot(expert, fields)
         for name in fields:
@@ -269,7 +279,13 @@ def invite_expert(
             if active.filter(is_lead=True).exists():
                 message = gettext("This final review has a lead reviewer already: withdraw or change it first.")
                 raise TransitionRefused(message, code="lead_taken")
-        ubn = meeting.case.applicant_org.ubn if meeting.case.applicant_org_id else ""
+        kind = subjects.kind_of(meeting)
+        if kind is not None and kind.core_members_only and not expert.is_core:
+            message = gettext("Only core platform members sit on a %(stage)s panel.") % {
+                "stage": meeting.get_stage_display()
+            }
+            raise TransitionRefused(message, code="not_core_member")
+        ubn = subjects.ubn_of(meeting)
         years = meeting.tenant.config.review_conflict_lookback_years
         conflicts = conflicted_expert_ids([expert.pk], ubn, years).get(expert.pk, [])
         if conflicts and not override_reason:
@@ -459,7 +475,7 @@ def _decision_values(meeting: ReviewMeeting, values: dict[str, Any]) -> dict[str
         )
     row = {name: values.get(name) or "" for name in ("outcome", "reasons", "minutes", "applicant_comments")}
     row.update(value_creation_tier=None, local_linkage_rating=None, labour_share_percent=None, case_manager=None)
-    if outcome != DecisionOutcome.PASS:
+    if outcome != DecisionOutcome.PASS or meeting.stage != ReviewStage.FINAL:
         return row
     tier, rating, manager = (
         values.get("value_creation_tier"),
@@ -488,6 +504,9 @@ def _decision_values(meeting: ReviewMeeting, values: dict[str, Any]) -> dict[str
 def close_with_decision(meeting: ReviewMeeting, user: Any, **values: Any) -> ReviewDecision:
     """Record the committee's consensus decision (共識決) on ``meeting``, close the meeting and move the case,
     all in ONE database transaction; return the recorded decision.
+
+    A meeting about a registered subject (:mod:`review.subjects`, e.g. the supplier final review) calls its
+    kind's ``decide(meeting, decision, user)`` instead of moving a case, in the same transaction.
 
     ``values`` (see :data:`DECISION_FIELDS`): ``outcome`` (a :class:`DecisionOutcome` the stage allows),
     ``reasons``, ``minutes``, ``applicant_comments`` (str); for a final pass ``value_creation_tier`` (1-3),
@@ -526,7 +545,10 @@ def close_with_decision(meeting: ReviewMeeting, user: Any, **values: Any) -> Rev
             run_transition(locked, "close", user, comment=row["reasons"])
             run_transition(decision, "record", user)
             name = CASE_TRANSITIONS.get((locked.stage, decision.outcome))
-            if name:
+            kind = subjects.kind_of(locked)
+            if kind is not None:  # another app's subject (the supplier final review) moves by its own service
+                kind.decide(locked, decision, user)
+            elif name:
                 committee_transition(locked.case, name, user, notify=False)
             if name == "pass_preliminary":
                 _start_final_clock(locked)

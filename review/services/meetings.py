@@ -85,13 +85,7 @@ def schedule_meeting(
     """
     if not can(user, "review.schedule_meeting", case):
         raise PermissionDenied
-    errors = {}
-    if mode in (MeetingMode.IN_PERSON, MeetingMode.HYBRID) and not room.strip():
-        errors["room"] = [gettext("Say where the meeting is held.")]
-    if mode in (MeetingMode.VIDEO, MeetingMode.HYBRID) and not video_link.strip():
-        errors["video_link"] = [gettext("Give the video-conference link.")]
-    if errors:
-        raise ValidationError(errors)
+    _check_place(mode, room, video_link)
     with transaction.atomic():
         locked = type(case).objects.select_for_update().get(pk=case.pk)
         if locked.state != STAGE_CASE_STATE[stage]:
@@ -126,6 +120,84 @@ def schedule_meeting(
         }
         log_event(meeting, ActivityAction.CREATED, user, data=data)
         log_event(case, ActivityAction.MEETING_SCHEDULED, user, data={**data, "meeting": meeting.pk})
+    return meeting
+
+
+def _check_place(mode: str, room: str, video_link: str) -> None:
+    errors = {}
+    if mode in (MeetingMode.IN_PERSON, MeetingMode.HYBRID) and not room.strip():
+        errors["room"] = [gettext("Say where the meeting is held.")]
+    if mode in (MeetingMode.VIDEO, MeetingMode.HYBRID) and not video_link.strip():
+        errors["video_link"] = [gettext("Give the video-conference link.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def open_subject_meeting(stage: str, subject_id: int) -> ReviewMeeting | None:
+    """The scheduled / in-session meeting of a registered subject (:mod:`review.subjects`), or None."""
+    return ReviewMeeting.objects.filter(stage=stage, subject_id=subject_id, state__in=OPEN_MEETING_STATES).first()
+
+
+def schedule_subject_meeting(
+    user: Any,
+    tenant: Any,
+    *,
+    stage: str,
+    subject_id: int,
+    subject_title: str,
+    scheduled_at: dt.datetime,
+    mode: str,
+    room: str = "",
+    video_link: str = "",
+    agenda: str = "",
+) -> ReviewMeeting:
+    """Schedule the next round of a registered subject's meeting (:mod:`review.subjects`; the supplier final
+    review), chaired by ``user`` (the CTO), on the tenant's current rubric. The caller (the subject's app)
+    locks its row and checks the subject's own state in the same transaction; this checks the permission,
+    the place and that no round is open. Logs ``created`` on the meeting (the caller logs on its subject).
+
+    Raises PermissionDenied (not the CTO), ValueError (no kind registered for ``stage``), ValidationError
+    (mode without room / link), TransitionRefused ``meeting_open``.
+    """
+    from review.subjects import kind_of
+
+    if kind_of(stage) is None:
+        raise ValueError(f"no meeting subject registered for stage {stage!r}")
+    if not can(user, "review.schedule_meeting", tenant):
+        raise PermissionDenied
+    _check_place(mode, room, video_link)
+    with transaction.atomic():
+        existing = open_subject_meeting(stage, subject_id)
+        if existing is not None:
+            raise TransitionRefused(
+                gettext("Round %(round)s of this review is still open: close or cancel it before scheduling another.")
+                % {"round": existing.round},
+                code="meeting_open",
+                meeting=existing.pk,
+            )
+        last = ReviewMeeting.objects.filter(stage=stage, subject_id=subject_id).order_by("-round")
+        meeting = ReviewMeeting.objects.create(
+            stage=stage,
+            subject_id=subject_id,
+            subject_title=subject_title[:200],
+            round=(last.values_list("round", flat=True).first() or 0) + 1,
+            rubric=meeting_rubric(tenant, user),
+            chair=user,
+            scheduled_at=scheduled_at,
+            mode=mode,
+            room=room.strip(),
+            video_link=video_link.strip(),
+            agenda=agenda,
+        )
+        data = {
+            "stage": stage,
+            "subject_id": subject_id,
+            "round": meeting.round,
+            "scheduled_at": scheduled_at.isoformat(),
+            "mode": mode,
+            "rubric": f"{meeting.rubric.code} v{meeting.rubric.version}",
+        }
+        log_event(meeting, ActivityAction.CREATED, user, data=data)
     return meeting
 
 

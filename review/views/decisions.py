@@ -16,7 +16,7 @@ from platform_site.rules import can
 from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
 from review import minutes as minutes_module
-from review import queries, services
+from review import queries, services, subjects
 from review.enums import OPEN_MEETING_STATES, ApplicantAttendance, DecisionState, ReviewStage
 from review.forms.decisions import DecisionForm, TierDiscountForm
 from review.models import ReviewMeeting
@@ -36,6 +36,7 @@ def _context(request: HttpRequest, meeting: ReviewMeeting, form: DecisionForm | 
     context = {
         "meeting": meeting,
         "case": meeting.case,
+        "subject_url": subjects.subject_url(meeting, request.tenant.slug),
         "decision": decision,
         "panel": panel,
         "summary": minutes_module.criterion_summary(meeting),
@@ -99,7 +100,8 @@ def minutes_download(request: HttpRequest, tenant_slug: str, pk: int) -> FileRes
     decision = getattr(meeting, "decision", None)
     if decision is None or not decision.minutes_pdf:
         raise Http404
-    name = f"minutes-{meeting.case.reference or meeting.case_id}-{meeting.stage}-{meeting.round}.pdf"
+    label = (meeting.case.reference or meeting.case_id) if meeting.case_id else meeting.subject_id
+    name = f"minutes-{label}-{meeting.stage}-{meeting.round}.pdf"
     return FileResponse(decision.minutes_pdf.open("rb"), content_type="application/pdf", filename=name)
 
 

@@ -19,7 +19,7 @@ from platform_site.pagination import paginate
 from platform_site.rules import can
 from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
-from review import queries
+from review import queries, subjects
 from review.board import criteria_of, meeting_board
 from review.forms.meetings import AttendanceForm, MeetingActionForm, ScheduleMeetingForm, ScoreForm
 from review.models import PanelInvitation
@@ -87,10 +87,11 @@ def _meeting_context(request: HttpRequest, meeting: Any, **extra: Any) -> dict[s
         for name in meetings.MEETING_ACTIONS:  # open first, then cancel
             if name in available:
                 actions.append({"transition": available[name], "form": MeetingActionForm(auto_id=f"id_{name}_%s")})
-    due = queries.final_review_due(meeting.case) if meeting.stage == "final" else None
+    due = queries.meeting_due(meeting)
     context = {
         "meeting": meeting,
         "case": meeting.case,
+        "subject_url": subjects.subject_url(meeting, request.tenant.slug),
         "final_due": due,
         "after_due": queries.held_after_due(meeting, due),
         "seats": seats,

@@ -17,7 +17,7 @@ from platform_site.rules import can
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
-from review import queries, services
+from review import queries, services, subjects
 from review.conflicts import DECLARATION_TEXT, DECLARATION_VERSION
 from review.enums import InvitationState, ReviewStage
 from review.forms.panel import CommentForm, DeclarationForm, InviteForm
@@ -32,6 +32,8 @@ def _panel_page(
     context = {
         "meeting": meeting,
         "case": meeting.case,
+        "subject_url": subjects.subject_url(meeting, request.tenant.slug),
+        "subject_ubn": subjects.ubn_of(meeting) if meeting.case_id is None else "",
         "panel": panel,
         "counts": queries.seat_counts(meeting, panel),
         "experts": queries.picker(meeting, search),
@@ -130,7 +132,8 @@ def _invitation_page(
         and declaration is None
         and invitation.state in (InvitationState.INVITED, InvitationState.ACCEPTED),
         "can_respond": is_invitee and invitation.state == InvitationState.INVITED,
-        "case_visible": can(request.user, "cases.view_case", invitation.meeting.case),
+        "case_visible": subjects.subject_visible(request.user, invitation.meeting),
+        "subject_url": subjects.subject_url(invitation.meeting, request.tenant.slug),
         "declaration_text": DECLARATION_TEXT,
         "declaration_version": DECLARATION_VERSION,
         "form": form or DeclarationForm(initial={"text_version": DECLARATION_VERSION}),
@@ -143,7 +146,8 @@ def _invitation_page(
 def _own_invitation(request: HttpRequest, inv_pk: Any) -> PanelInvitation:
     invitation = queries.get_invitation_for_user(request.user, request.tenant, inv_pk)
     invitation.meeting.tenant = request.tenant
-    invitation.meeting.case.tenant = request.tenant
+    if invitation.meeting.case is not None:
+        invitation.meeting.case.tenant = request.tenant
     return invitation
 
 

@@ -63,7 +63,7 @@ def _profile_page(
     request: HttpRequest, expert: Expert, *, own: bool, form: Any = None, aff_form: Any = None, status: int = 200
 ) -> HttpResponse:
     form_class = ExpertProfileForm if own else ExpertEditForm
-    initial = {name: getattr(expert, name) for name in (*PROFILE_FIELDS, "is_active")}
+    initial = {name: getattr(expert, name) for name in (*PROFILE_FIELDS, "is_active", "is_core")}
     context = {
         "expert": expert,
         "own": own,
