@@ -394,6 +394,7 @@ def seed(site: DemoSite) -> None:
         )
         services.accept_obligations(profile, member)
         _drive(profile, target, member, site)
+        profile = SupplierProfile.objects.get(pk=profile.pk)  # the 複審 decision moved the row itself
         profiles[key], members[key] = profile, member
     reviewer = site.people[Role.OFFICE_REVIEWER]
     designs = {}

@@ -34,6 +34,22 @@ def test_seed_demo_makes_partners_in_every_state_with_designs_and_referrals(db: 
             "proposed": 1,
         }
         assert CaseReferenceDesign.objects.count() == 1
+        # 複審 on the review app's meetings: waiting partners have a scheduled meeting within the two weeks,
+        # approved (and suspended) ones a closed meeting whose decision approved them.
+        from review.enums import DecisionOutcome, MeetingState, ReviewStage
+        from review.models import ReviewMeeting
+
+        meetings = {m.subject_id: m for m in ReviewMeeting.objects.filter(stage=ReviewStage.SUPPLIER_FINAL)}
+        for p in profiles:
+            if p.state == "final_review":
+                m = meetings[p.pk]
+                assert m.state == MeetingState.SCHEDULED and m.scheduled_at.date() <= p.final_review_due
+                assert m.invitations.filter(state="accepted", expert__is_core=True).count() == 3
+            elif p.state in ("approved", "suspended"):
+                m = meetings[p.pk]
+                assert m.state == MeetingState.CLOSED and m.decision.outcome == DecisionOutcome.PASS
+            else:
+                assert p.pk not in meetings
         from platform_site.enums import Role
         from platform_site.models import Membership
 

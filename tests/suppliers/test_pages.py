@@ -93,14 +93,14 @@ def test_the_office_reviews_and_the_cto_decides(client, world):
     assert f'data-profile="{profile.pk}"' in client.get(url("list") + "?state=submitted").content.decode()
     assert client.post(url("transition", pk=profile.pk, action="start_qualification")).status_code == 302
     assert client.post(url("transition", pk=profile.pk, action="qualify")).status_code == 302
-    assert client.post(url("transition", pk=profile.pk, action="approve")).status_code == 403  # the CTO's
     assert client.post(url("transition", pk=profile.pk, action="no_such")).status_code == 404
     client.force_login(world.cto)
-    response = client.post(url("transition", pk=profile.pk, action="reject_final"), {"reason": ""}, **EN)
-    assert response.status_code == 409 and "Give a reason." in response.content.decode()
-    assert client.post(url("transition", pk=profile.pk, action="approve")).status_code == 302
+    # the 複審 is decided in its review meeting (tests/suppliers/test_final_review_meeting.py), not by a button
+    for action in ("approve", "reject_final"):
+        response = client.post(url("transition", pk=profile.pk, action=action), {"reason": "x"}, **EN)
+        assert response.status_code == 409 and "decided in its review meeting" in response.content.decode()
     with tenant_scope(world.a):
-        assert SupplierProfile.objects.get(pk=profile.pk).state == S.APPROVED
+        assert SupplierProfile.objects.get(pk=profile.pk).state == S.FINAL_REVIEW
 
 
 def test_api_transitions_and_409_body(world):

@@ -81,20 +81,36 @@ def test_obligations_are_recorded_with_who_when_and_version(world):
 
 
 def test_the_final_review_hook_records_the_meeting_decision(world):
+    """The hook the 複審 meeting's close calls (suppliers.final_review.decide); the meeting must be this profile's."""
+    from review.enums import ReviewStage
+    from review.models import ReviewMeeting
+    from tests.review.factories import rubric
+
     profile = partner(world.a, "南臺光電", state=S.FINAL_REVIEW)
+    other = partner(world.a, "北臺光電", state=S.FINAL_REVIEW)
     with tenant_scope(world.a):
+        meeting = ReviewMeeting.objects.create(
+            stage=ReviewStage.SUPPLIER_FINAL,
+            subject_id=profile.pk,
+            subject_title="南臺光電",
+            rubric=rubric(world.a),
+            chair=world.cto,
+            scheduled_at=dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC),
+        )
         with pytest.raises(PermissionDenied):
-            services.record_final_review_decision(profile, world.reviewer, "approve")
+            services.record_final_review_decision(profile, world.reviewer, "approve", reason="", meeting=meeting)
         with pytest.raises(TransitionRefused) as refused:
-            services.record_final_review_decision(profile, world.cto, "reject_final", reason="")
+            services.record_final_review_decision(profile, world.cto, "reject_final", reason="", meeting=meeting)
         assert refused.value.code == "reason_required"
         with pytest.raises(ValueError):
-            services.record_final_review_decision(profile, world.cto, "qualify")
-        log = services.record_final_review_decision(profile, world.cto, "approve", reason="共識通過")
+            services.record_final_review_decision(profile, world.cto, "qualify", reason="", meeting=meeting)
+        with pytest.raises(ValueError):  # another profile's meeting
+            services.record_final_review_decision(other, world.cto, "approve", reason="", meeting=meeting)
+        log = services.record_final_review_decision(profile, world.cto, "approve", reason="共識通過", meeting=meeting)
         assert (log.action, log.target_state, log.comment) == ("approve", S.APPROVED, "共識通過")
         assert profile.state == S.APPROVED and profile.decided_at is not None
         with pytest.raises(TransitionRefused):  # decided already
-            services.record_final_review_decision(profile, world.cto, "approve")
+            services.record_final_review_decision(profile, world.cto, "approve", reason="", meeting=meeting)
 
 
 def test_a_transition_emails_the_supplier_once(world, django_capture_on_commit_callbacks):
