@@ -438,5 +438,22 @@ def test_the_meetings_api_shows_the_supplier_meeting_to_staff_and_its_seated_pan
     assert meeting.pk in ids(core[0].user)
     assert meeting.pk not in ids(core[1].user)  # not on the panel
     api.force_authenticate(waiting.member)
-    assert api.get("/api/v1/t/tsmp/review/meetings/").status_code in (200, 403)
-    assert api.get(f"/api/v1/t/tsmp/review/meetings/{meeting.pk}/").status_code in (403, 404)
+    assert meeting.pk not in ids(waiting.member)  # the supplier reads its meetings on its profile page only
+    assert api.get(f"/api/v1/t/tsmp/review/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_office_staff_flag_core_members_and_an_expert_cannot_flag_themselves(world):
+    exp = rf.expert(world.a, first_name="自薦委員")
+    with tenant_scope(world.a):
+        review_services.update_expert(exp, exp.user, {"is_core": True, "title": "顧問"})
+        exp.refresh_from_db()
+        assert (exp.is_core, exp.title) == (False, "顧問")
+        review_services.update_expert(exp, world.reviewer, {"is_core": True})
+        exp.refresh_from_db()
+        assert exp.is_core
+        assert history(exp).filter(action="edited").last().data["changes"]["is_core"] == {
+            "before": False,
+            "after": True,
+        }
+    body = _client(world.reviewer).get(reverse("review:expert_list", kwargs={"tenant_slug": "tsmp"})).content.decode()
+    assert f'<tr data-expert="{exp.pk}">' in body and 'data-core="1"' in body
