@@ -530,7 +530,7 @@ def close_with_decision(meeting: ReviewMeeting, user: Any, **values: Any) -> Rev
         raise PermissionDenied
     try:
         with transaction.atomic():
-            locked = ReviewMeeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+            locked = ReviewMeeting.objects.select_for_update(of=("self",)).select_related("case").get(pk=meeting.pk)
             if locked.state not in OPEN_MEETING_STATES:
                 raise state_refusal(locked, "close")
             row = _decision_values(locked, values)
