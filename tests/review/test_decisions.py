@@ -10,6 +10,7 @@ import os
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
+from django.utils import translation
 from pypdf import PdfReader
 
 from cases.enums import CaseState
@@ -114,7 +115,7 @@ def test_a_final_pass_reads_the_share_from_the_table_and_appoints_the_case_manag
 def test_no_final_pass_without_in_person_attendance(tenant, attendance):
     mtg = final_meeting(tenant, attendance=attendance)
     with tenant_scope(tenant):
-        with pytest.raises(TransitionRefused) as refused:
+        with pytest.raises(TransitionRefused) as refused, translation.override("en"):
             services.close_with_decision(mtg, mtg.chair, **final_pass(tenant))
         assert refused.value.code == "decision_incomplete" and "in person" in refused.value.message
         # nothing was saved: the meeting is open, no decision, the case still in final review, no minutes queued
