@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "review",
     "suppliers",
     "hwsim",
+    "cases.benefits",
 ]
 
 MIDDLEWARE = [
