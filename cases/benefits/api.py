@@ -50,7 +50,7 @@ def _require_office_tenant(request: Request) -> None:
     list=extend_schema(
         parameters=[TENANT_SLUG_PARAMETER, OpenApiParameter("case", int, description="Only this case's")],
     ),
-    retrieve=extend_schema(parameters=[TENANT_SLUG_PARAMETER]),
+    retrieve=extend_schema(parameters=[TENANT_SLUG_PARAMETER, OpenApiParameter("id", int, OpenApiParameter.PATH)]),
     create=extend_schema(
         parameters=[TENANT_SLUG_PARAMETER],
         request={"application/json": MeasurementInputSerializer, "multipart/form-data": MeasurementInputSerializer},

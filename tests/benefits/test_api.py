@@ -160,3 +160,12 @@ def test_every_role_has_a_kpi_visibility_rule_or_is_pending():
     from platform_site.enums import Role
 
     assert kpi_visibility.covers() == set(Role.values)
+
+
+def test_the_benefits_endpoints_are_in_the_openapi_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    for path in ("measurements/", "measurements/{id}/", "dashboard/", "dashboard/{key}/"):
+        assert f"/api/v1/t/{{tenant_slug}}/benefits/{path}" in paths
+    assert "post" in paths["/api/v1/t/{tenant_slug}/benefits/measurements/"]
