@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from hwsim.enums import JobState
 from hwsim.models import PlatformPreset, VerificationJob, VerificationRequest
@@ -100,3 +101,20 @@ def succeeded_job(vr: VerificationRequest) -> VerificationJob | None:
 def preset_library() -> QuerySet[PlatformPreset]:
     """The current lab's platform presets by name (every lab member may browse them)."""
     return PlatformPreset.objects.order_by("name", "pk")
+
+
+def completed_verifications_by_year() -> dict[int, int]:
+    """Verification cases completed (驗證案, seed 003_fa9863a310fbdc37.txt KPI "完成 N 案驗證") in the current
+    tenant per calendar year (Asia/Taipei): ``{year: count}`` of requests by the year their first job
+    succeeded. For the programme office dashboard (cases.benefits). One query."""
+    counts: dict[int, int] = {}
+    firsts = (
+        VerificationJob.objects.filter(state=JobState.SUCCEEDED, finished_at__isnull=False)
+        .values("request_id")
+        .annotate(first=Min("finished_at"))
+        .values_list("first", flat=True)
+    )
+    for finished in firsts:
+        year = timezone.localtime(finished).year
+        counts[year] = counts.get(year, 0) + 1
+    return counts

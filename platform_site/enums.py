@@ -73,3 +73,5 @@ class ActivityAction(models.TextChoices):
     SCORES_SAVED = "scores_saved", _("Scores saved")
     SCORES_SUBMITTED = "scores_submitted", _("Scores submitted")
     MINUTES_ISSUED = "minutes_issued", _("Minutes issued")
+    # benefit tracking (cases.benefits.services)
+    KPI_RECORDED = "kpi_recorded", _("KPI measurement recorded")

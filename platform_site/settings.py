@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "review",
     "suppliers",
     "hwsim",
+    "cases.benefits",
 ]
 
 MIDDLEWARE = [
@@ -338,6 +339,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "review.enums.MeetingState",
         "InvitationStateEnum": "review.enums.InvitationState",
         "DecisionStateEnum": "review.enums.DecisionState",
+        "KpiKindEnum": "cases.benefits.enums.KpiKind",
     },
 }
 

@@ -32,6 +32,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "suppliers": frozenset({"platform_site", "cases", "review"}),
     "service_delivery": frozenset({"platform_site", "cases", "review", "suppliers"}),
     "billing": frozenset({"platform_site", "cases", "review", "suppliers", "service_delivery"}),
+    "cases.benefits": frozenset({"platform_site", "cases", "review", "suppliers", "hwsim"}),
     "hwsim": frozenset({"platform_site", "hwsim.engine"}),
     "hwsim.engine": frozenset(),
 }

@@ -95,7 +95,27 @@ def samples(world):
         "api-hwsim-preset-": {**common, "pk": preset.pk},
         "hwsim_dse:": {**common, "pk": (dse_pk := _dse_sample(world))},
         "api-hwsim-dse-": {**common, "pk": dse_pk},
+        **_benefits_samples(world, case),
     }
+
+
+def _benefits_samples(world, case):
+    """A tenant-A KPI measurement of ``case`` (benefit tracking routes; arranged, not recorded by the service)."""
+    from cases.benefits.models import KpiMeasurement
+
+    with tenant_scope(world.a):
+        m = KpiMeasurement.objects.create(
+            case=case,
+            kind="jobs",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+            value=3,
+            unit="people",
+            evidence_reference="名冊",
+            recorded_by=world.reviewer,
+        )
+    common = {"tenant_slug": "tsmp", "case_pk": case.pk, "pk": m.pk, "key": "funnel"}
+    return {"benefits:": {**common, "kind": "jobs", "fmt": "csv"}, "api-benefits-": common}
 
 
 def _dse_sample(world):
