@@ -31,3 +31,32 @@ class BillableService(models.TextChoices):
 FREE_SERVICES = frozenset(
     {BillableService.NEEDS_ANALYSIS, BillableService.MATCHMAKING_REFERRAL, BillableService.REFERENCE_DESIGN}
 )
+
+
+class InvoiceState(models.TextChoices):
+    """An invoice's life (issue 11): drafted from lines, issued (numbered, immutable), paid or voided."""
+
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    PAID = "paid", _("Paid")
+    VOIDED = "voided", _("Voided")
+
+
+#: States in which an invoice has a number and can no longer change its content.
+NUMBERED_STATES = frozenset({InvoiceState.ISSUED, InvoiceState.PAID, InvoiceState.VOIDED})
+
+
+class DocumentType(models.TextChoices):
+    """What the tenant issues (tenant setting ``billing_document_type``)."""
+
+    UNIFORM_INVOICE = "uniform_invoice", _("Uniform invoice (統一發票)")
+    RECEIPT = "receipt", _("Receipt (收據)")
+
+
+class ExportState(models.TextChoices):
+    """A bulk export's progress (not a business state machine: the worker moves it)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

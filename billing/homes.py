@@ -6,7 +6,8 @@ from typing import Any
 
 
 def finance_panel(user: Any, tenant: Any) -> dict[str, Any]:
-    """``{"receivables": [Receivable, …]}``: unpaid and overdue invoices per applicant (bounded queries)."""
+    """``{"receivables": [Receivable…], "overdue": [Invoice ≤ 10]}``: unpaid and overdue invoices per applicant
+    (two queries whatever the number of invoices)."""
     from billing import queries
 
-    return {"receivables": queries.receivables(user, tenant)}
+    return {"receivables": queries.receivables(user, tenant), "overdue": queries.overdue_invoices(user, tenant)}

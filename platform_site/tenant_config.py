@@ -151,6 +151,17 @@ class TenantConfig:
         help_text=_("Days after qualification within which a supplier's final review is held."),
     )
 
+    # Billing (issue 11): 統一發票 from allotted 字軌 ranges or the tenant's own 收據 series; payment term in days.
+    billing_document_type: str = setting(
+        "receipt",
+        pattern=r"uniform_invoice|receipt",
+        pattern_message=_("Use “uniform_invoice” or “receipt”."),
+        help_text=_("Document issued for invoices: uniform_invoice (統一發票) or receipt (收據)."),
+    )
+    billing_payment_days: int = setting(
+        30, min_value=0, max_value=180, help_text=_("Days after issue within which an invoice is due.")
+    )
+
     @classmethod
     def keys(cls) -> frozenset[str]:
         """The names of all settings."""
