@@ -53,3 +53,20 @@ def add_range(world: Any, first: str, last: str, *, year: int = 2026, period: in
     tenant = tenant or world.a
     with tenant_scope(tenant):
         return numbering.add_range(tenant, year=year, period=period, first=first, last=last, by=world.finance)
+
+
+def billing_samples(world: Any, case: Any) -> dict[str, dict[str, Any]]:
+    """tests/test_isolation.py samples for the billing routes: a tenant-A issued invoice with its line, an export
+    job (per route-name prefix)."""
+    from billing.models import ExportJob
+
+    invoice = issued(world, 1000, on=date(2026, 1, 15))
+    with tenant_scope(world.a):
+        line_pk = invoice.lines.get().pk
+        job = ExportJob.objects.create(period_start=date(2026, 1, 1), period_end=date(2026, 1, 31))
+    common = {"tenant_slug": "tsmp", "case_pk": case.pk}
+    return {
+        "billing:export": {**common, "pk": job.pk},
+        "billing:": {**common, "pk": invoice.pk, "line_pk": line_pk},
+        "api-billing-": {**common, "pk": invoice.pk},
+    }
