@@ -81,6 +81,9 @@ class TenantConfig:
       threshold (% of a criterion's scale), the conflict check's look-back (3 years), whether the applicant
       sees the panel's names, and reminder lead times (days); ``review_rubric``: the rubric code new meetings
       score on (``None``: ``grant_call`` in a grant-call office, else ``tsmp``).
+    - ``billing_document_type``: ``uniform_invoice`` (統一發票 from the 字軌 ranges finance enters) or ``receipt``
+      (收據, the series ``<case_prefix>-R-<year>-<nnnnn>``); ``billing_payment_days``: days after issue an
+      invoice is due (receivables turn overdue after it).
     """
 
     case_prefix: str | None = prefix_setting(None, _("Prefix of case references."))
