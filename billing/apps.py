@@ -18,7 +18,7 @@ class BillingConfig(AppConfig):
 
     name = "billing"
     verbose_name = _("Billing")
-    nav = (NavEntry(_("Invoices"), "billing:invoices", "billing.view_invoice_list", tenant_kinds=OFFICES, order=60),)
+    nav = (NavEntry(_("Invoices"), "billing:invoices", "billing.view_invoice_list", tenant_kinds=OFFICES, order=70),)
     home_panels = (
         HomePanel(
             "billing-receivables",
