@@ -88,7 +88,7 @@ class DraftForm(HeaderForm):
 
 class PaymentForm(BootstrapFormMixin, forms.Form):
     amount = forms.IntegerField(label=_("Amount (NTD)"), min_value=1, max_value=10**12)
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -127,8 +127,8 @@ class RangeForm(BootstrapFormMixin, forms.Form):
 
 
 class ExportForm(BootstrapFormMixin, forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
