@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from billing.enums import BillableService, DocumentType, ExportState, InvoiceState
+from platform_site.enums import OrganizationKind
 from platform_site.tenancy import TenantOwnedModel
 from platform_site.validators import validate_ubn
 from platform_site.workflow import StateMachineMixin, condition, rule_permission
@@ -217,7 +218,7 @@ class Invoice(StateMachineMixin, TenantOwnedModel):
     @condition(message=_("Enter the buyer's unified business number (統一編號) for a company."), code="ubn_missing")
     def has_company_ubn(self) -> bool:
         org = self.buyer_organization
-        return bool(self.buyer_ubn) or org is None or org.kind != "company"
+        return bool(self.buyer_ubn) or org is None or org.kind != OrganizationKind.COMPANY
 
     @transition(
         field=state,

@@ -163,3 +163,35 @@ def test_list_queries_are_bounded(client, world, django_assert_max_num_queries, 
             assert client.get(url("invoices")).status_code == 200
         with django_assert_max_num_queries(12):
             assert client.get("/api/v1/t/tsmp/billing/invoices/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_finance_home_and_detail_queries_are_bounded(client, world, django_assert_max_num_queries, count: int) -> None:
+    from billing import services
+    from billing.enums import BillableService
+    from billing.models import InvoiceLine
+
+    with tenant_scope(world.a):
+        for i in range(count):
+            org = world.org_a if i % 2 else world.org_a2
+            invoice = Invoice.objects.create(buyer_name=org.name, buyer_organization=org)
+            InvoiceLine.objects.create(
+                invoice=invoice,
+                service=BillableService.CONSUMABLES,
+                description="x",
+                quantity=1,
+                unit_price=1,
+                amount=1,
+            )
+            Invoice.objects.filter(pk=invoice.pk).update(
+                state="issued", number=f"N{i}", total_amount=100, issued_on=date(2020, 1, 1), due_on=date(2020, 2, 1)
+            )
+    paid = issued(world, 100, on=date(2020, 1, 1))
+    with tenant_scope(world.a):
+        services.record_payment(paid, world.finance, amount=50, paid_on=date(2020, 1, 2))
+    client.force_login(world.finance)
+    with django_assert_max_num_queries(25):
+        body = client.get(reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})).content.decode()
+    assert 'data-panel="billing-receivables"' in body
+    with django_assert_max_num_queries(25):
+        assert client.get(url("invoice", pk=paid.pk)).status_code == 200
