@@ -195,3 +195,17 @@ def test_finance_home_and_detail_queries_are_bounded(client, world, django_asser
     assert 'data-panel="billing-receivables"' in body
     with django_assert_max_num_queries(25):
         assert client.get(url("invoice", pk=paid.pk)).status_code == 200
+
+
+def test_finance_enters_a_range_and_sees_its_unused_numbers(en, world) -> None:
+    en.force_login(world.finance)
+    body = {"year": "2026", "period": "1", "first": "AB12345678", "last": "AB12345680"}
+    assert en.post(url("ranges"), body).status_code == 302
+    bad = en.post(url("ranges"), {**body, "first": "AB1234"})
+    assert bad.status_code == 400 and "two capital letters and eight digits" in bad.content.decode()
+    page = en.get(url("ranges")).content.decode()
+    assert 'data-period="2026-01/02"' in page and "AB12345678 AB12345679 AB12345680" in page
+    assert "3 unused numbers" in page
+    assert en.get(url("exports")).status_code == 200
+    refused = en.post(url("exports"), {"start": "2026-02-01", "end": "2026-01-01"})
+    assert refused.status_code == 400 and "cannot come before its start" in refused.content.decode()
