@@ -81,6 +81,9 @@ class TenantConfig:
       threshold (% of a criterion's scale), the conflict check's look-back (3 years), whether the applicant
       sees the panel's names, and reminder lead times (days); ``review_rubric``: the rubric code new meetings
       score on (``None``: ``grant_call`` in a grant-call office, else ``tsmp``).
+    - ``billing_document_type``: ``uniform_invoice`` (統一發票 from the 字軌 ranges finance enters) or ``receipt``
+      (收據, the series ``<case_prefix>-R-<year>-<nnnnn>``); ``billing_payment_days``: days after issue an
+      invoice is due (receivables turn overdue after it).
     """
 
     case_prefix: str | None = prefix_setting(None, _("Prefix of case references."))
@@ -155,6 +158,17 @@ class TenantConfig:
     )
     supplier_final_panel_max: int = setting(
         5, min_value=1, max_value=15, help_text=_("Most core platform members on a supplier final review.")
+    )
+
+    # Billing (issue 11): 統一發票 from allotted 字軌 ranges or the tenant's own 收據 series; payment term in days.
+    billing_document_type: str = setting(
+        "receipt",
+        pattern=r"uniform_invoice|receipt",
+        pattern_message=_("Use “uniform_invoice” or “receipt”."),
+        help_text=_("Document issued for invoices: uniform_invoice (統一發票) or receipt (收據)."),
+    )
+    billing_payment_days: int = setting(
+        30, min_value=0, max_value=180, help_text=_("Days after issue within which an invoice is due.")
     )
 
     @classmethod

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from platform_site.enums import TenantKind
 from platform_site.tenancy import tenant_scope
+from tests.billing.factories import billing_samples
 from tests.factories import InvitationFactory, complete_case, set_fields
 from tests.hwsim.factories import VerificationJobFactory
 from tests.suppliers.factories import supplier_samples
@@ -81,6 +82,7 @@ def samples(world):
     panel = _review_panel_samples(world, case)
     return {  # the first prefix a route name starts with wins: the specific review prefixes before "review:"
         **supplier,
+        **billing_samples(world, case),
         **{
             prefix: {**common, **panel}
             for prefix in ("review:expert", "review:my_", "review:panel", "review:invitation")
@@ -210,6 +212,8 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "review:case_committee",
         "api-review-decision-detail",
         "review:expert_detail",
+        "billing:invoice",
+        "api-billing-invoice-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

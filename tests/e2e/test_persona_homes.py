@@ -33,6 +33,7 @@ PANELS = {
         Role.CTO: ["committee-reviews", "final-reviews-due", "panel-replacements", "supplier-reviews"],
         Role.SUPPLIER: ["supplier-partner"],
         Role.EXPERT: ["review-invitations"],  # review/demo.py seats the demo expert on panels
+        Role.FINANCE: ["billing-receivables"],  # billing/demo.py: unpaid and overdue invoices
     },
     "ailab": {
         Role.APPLICANT: ["my-requests"],

@@ -150,8 +150,7 @@ def test_the_cto_sees_the_cases_waiting_for_the_preliminary_and_final_reviews(cl
     ("persona_name", "label", "text"),
     [
         ("case_manager", "Case manager", "The service projects you manage"),
-        ("finance", "Finance admin", "Payment requests, invoices"),
-    ],
+    ],  # finance: the billing app's receivables panel (tests/billing/test_pages.py)
 )
 def test_roles_without_work_yet_get_an_honest_empty_state(client, world, persona_name, label, text):
     make_case(world.a, world.org_a, CaseState.SUBMITTED, due=TODAY, title="別人的案件")

@@ -35,16 +35,18 @@ DIRECTORY, ONBOARDING, DESIGNS = (
 MINE, REFERRALS = "/t/{slug}/suppliers/mine/", "/t/{slug}/suppliers/referrals/"
 SUPPLY = [DIRECTORY, ONBOARDING, DESIGNS, REFERRALS]
 SUPPLY_LABELS = ["Partner directory", "Supplier onboarding", "Reference designs", "Matchmaking referrals"]
+# The billing app (issue 11): invoices for finance, office staff and applicants (each sees its own rows).
+INVOICES = "/t/{slug}/billing/invoices/"
 OFFICE_MENU = {
-    "applicant": [CASES, DESIGNS],
-    "other_applicant": [CASES, DESIGNS],
+    "applicant": [CASES, DESIGNS, INVOICES],
+    "other_applicant": [CASES, DESIGNS, INVOICES],
     "supplier": [CASES, DESIGNS, MINE, REFERRALS],
-    "office_reviewer": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY],
-    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS],
+    "office_reviewer": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, INVOICES],
+    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS, INVOICES],
     "expert": [CASES, PROFILE],
     "case_manager": [CASES],
-    "finance": [CASES],
-    "tenant_admin": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS],
+    "finance": [CASES, INVOICES],
+    "tenant_admin": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS, INVOICES],
     "b_reviewer": [],
     "outsider": [],
 }
@@ -86,14 +88,26 @@ def test_a_superuser_sees_only_what_their_membership_allows(client, world):
     root = get_user_model().objects.create_superuser("root@example.tw", "root@example.tw", "pw-for-tests-2026")
     MembershipFactory(user=root, tenant=world.a, role=Role.APPLICANT, organization=world.org_a)
     client.force_login(root)
-    assert menu(client, "/t/tsmp/cases/") == ["/t/tsmp/cases/", "/t/tsmp/suppliers/designs/"]
+    assert menu(client, "/t/tsmp/cases/") == [
+        "/t/tsmp/cases/",
+        "/t/tsmp/suppliers/designs/",
+        "/t/tsmp/billing/invoices/",
+    ]
 
 
 def test_labels_are_translated_and_ordered_by_the_declared_order(world):
     entries = nav_entries()
     assert [e.order for e in entries] == sorted(e.order for e in entries)
     with translation.override("en"):
-        labels = ["Cases", "Qualification queue", "Reviews", "Review meetings", "Expert pool", *SUPPLY_LABELS]
+        labels = [
+            "Cases",
+            "Qualification queue",
+            "Reviews",
+            "Review meetings",
+            "Expert pool",
+            *SUPPLY_LABELS,
+            "Invoices",
+        ]
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] == labels
     with translation.override("zh-hant"):
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)][:2] != labels[:2]
@@ -102,7 +116,7 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
 def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries):
     roles_in(world.reviewer, world.a)  # the context processor's tenant_roles fills the per-user cache
     with django_assert_num_queries(0):
-        assert len(visible_nav(world.reviewer, world.a)) == 9
+        assert len(visible_nav(world.reviewer, world.a)) == 10
 
 
 def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
@@ -120,4 +134,4 @@ def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
 def test_demo_modules_are_found_in_installed_apps_order():
     from platform_site.extensions import demo_seeders
 
-    assert [label for label, _seed in demo_seeders()] == ["cases", "review", "suppliers", "hwsim"]
+    assert [label for label, _seed in demo_seeders()] == ["cases", "review", "suppliers", "billing", "hwsim"]

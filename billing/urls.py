@@ -1,0 +1,22 @@
+from django.urls import path
+
+from billing import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("invoices/", views.invoice_list, name="invoices"),
+    path("invoices/new/", views.invoice_create, name="invoice_create"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("invoices/<int:pk>/edit/", views.invoice_edit, name="invoice_edit"),
+    path("invoices/<int:pk>/lines/", views.line_add, name="line_add"),
+    path("invoices/<int:pk>/lines/<int:line_pk>/delete/", views.line_remove, name="line_remove"),
+    path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
+    path("invoices/<int:pk>/void/", views.invoice_void, name="invoice_void"),
+    path("invoices/<int:pk>/payments/", views.payment_add, name="payment_add"),
+    path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("number-ranges/", views.range_list, name="ranges"),
+    path("exports/", views.export_list, name="exports"),
+    path("exports/<int:pk>/", views.export_detail, name="export"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+]
