@@ -36,9 +36,11 @@ lint: setup
 test: lint
 	$(BIN)/python -m pytest
 
-# The suite against a real PostgreSQL 15 and Redis on loopback (installed and started if missing).
+# The suite against a real PostgreSQL 15 and Redis on loopback (installed and started if missing): every test
+# but those marked no_services (no database, broker, worker or live server: they ran in `make test` already and
+# would run the same code again; tests/conftest.py refuses the marker on a test that needs a service).
 test-postgres: setup
-	bash scripts/with-postgres-redis.sh $(BIN)/python -m pytest
+	bash scripts/with-postgres-redis.sh $(BIN)/python -m pytest -m "not no_services"
 
 benchmarks: setup
 	$(BIN)/python benchmarks/hwsim_bench.py

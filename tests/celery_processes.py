@@ -1,7 +1,8 @@
 """Real Celery brokers, outages and worker / beat subprocesses for the fault tests.
 
 * :func:`real_broker`: Celery not eager; on the filesystem broker a private folder (``<tmp>/broker/out``,
-  the layout settings use for ``CELERY_FILESYSTEM_BROKER_DIR``), on Redis the configured server, purged.
+  the layout settings use for ``CELERY_FILESYSTEM_BROKER_DIR``), on Redis the configured server, purged
+  (queue and unacknowledged messages) before and after the test.
 * :func:`broker_down`: the broker is unusable for this process — the filesystem queue folder is moved away
   (the suite runs as root, so ``chmod`` would not stop a write), or Redis is replaced by a closed port.
 * :class:`CeleryProcess`: ``celery -A platform_site worker|beat`` as a child process on the test database
@@ -51,6 +52,15 @@ class Broker:
     env: dict[str, str] = field(default_factory=dict)
 
 
+def purge_redis() -> None:
+    """Empty the queue and drop the messages a worker fetched without acknowledging (kombu's ``unacked``
+    hash and index), so none of them comes back in a later test after its visibility timeout."""
+    celery_app.control.purge()
+    with celery_app.connection_for_write() as conn:
+        channel = conn.default_channel
+        channel.client.delete(channel.unacked_key, channel.unacked_index_key)
+
+
 @contextlib.contextmanager
 def real_broker(tmp_path: Path) -> Iterator[Broker]:
     conf = celery_app.conf
@@ -72,13 +82,13 @@ def real_broker(tmp_path: Path) -> Iterator[Broker]:
         env["CELERY_FILESYSTEM_BROKER_DIR"] = str(folder)
     fresh_connection_pools()
     if folder is None:
-        celery_app.control.purge()
+        purge_redis()
     try:
         yield Broker(celery_app, folder, env)
     finally:
         if folder is None:
             fresh_connection_pools()
-            celery_app.control.purge()
+            purge_redis()
         conf.task_always_eager, conf.broker_transport_options, conf.broker_url = saved
         fresh_connection_pools()
 
@@ -167,9 +177,14 @@ class CeleryProcess:
         os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=10)
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """SIGTERM: warm shutdown (the task in flight finishes first); :meth:`stop` waits for it."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        self.terminate()
+        if self.proc.poll() is None:
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -177,10 +192,26 @@ class CeleryProcess:
                 self.proc.wait(timeout=10)
         self._out.close()
 
+    def discard(self) -> None:
+        """SIGKILL whatever is still running and close the log (the test has asserted everything it checks)."""
+        if self.proc.poll() is None:
+            self.kill()
+        self._out.close()
+
 
 @contextlib.contextmanager
-def celery_processes(tmp_path: Path, env: dict[str, str]) -> Iterator[Callable[[str], CeleryProcess]]:
-    """``start("worker" | "beat")`` starts a process (waits until it is ready); all are stopped afterwards."""
+def celery_processes(
+    tmp_path: Path, env: dict[str, str], *, kill_on_exit: bool = False
+) -> Iterator[Callable[[str], CeleryProcess]]:
+    """``start("worker" | "beat")`` starts a process (waits until it is ready); all are stopped afterwards.
+
+    On exit every process gets SIGTERM at once and is waited for (a warm shutdown lets the task in flight
+    finish, so assertions after the block see its effects). ``kill_on_exit=True`` is for a fixture's teardown,
+    after the test body asserted all it checks: SIGKILL, instead of waiting for what a worker still does (e.g.
+    a finished verification job's report, ~10 s). A message that was in flight is then left unacknowledged:
+    on the filesystem broker it was deleted on fetch (and the folder is the test's own); on Redis
+    :func:`real_broker` drops it with the queue when the test ends.
+    """
     started: list[CeleryProcess] = []
 
     def start(kind: str) -> CeleryProcess:
@@ -192,8 +223,14 @@ def celery_processes(tmp_path: Path, env: dict[str, str]) -> Iterator[Callable[[
     try:
         yield start
     finally:
-        for process in started:
-            process.stop()
+        if kill_on_exit:
+            for process in started:
+                process.discard()
+        else:
+            for process in started:
+                process.terminate()
+            for process in started:
+                process.stop()
 
 
 def wait_for(condition: Callable[[], Any], timeout: float, interval: float = 0.1) -> Any:

@@ -1,8 +1,19 @@
-"""Shared fixtures: personas per tenant (STYLE.md), eager Celery for unit tests, private media in tmp."""
+"""Shared fixtures: personas per tenant (STYLE.md), eager Celery for unit tests, private media in tmp.
+
+The ``no_services`` marker: a test that uses neither the suite's database nor its broker, worker or live server
+(pure functions, files, subprocesses on settings of their own). It runs in the SQLite pass (``make test``) only;
+the PostgreSQL + Redis pass (``make test-postgres``) deselects it, since it would run the very same code again.
+Every test under ``NO_SERVICES_FOLDERS`` carries it; a module opts in with ``pytestmark = pytest.mark.no_services``.
+Collection fails when a marked test asks for a database or live-server fixture, has ``django_db`` or uses
+``tests.celery_processes``; a marked test touching the database without a fixture fails on pytest-django's
+blocker. A test whose outcome depends on ``DATABASE_URL``/``REDIS_URL`` (e.g. a subprocess inheriting them)
+must not carry it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +22,51 @@ from platform_site.celery import app as celery_app
 from platform_site.enums import Role
 from platform_site.models import Organization, Tenant
 from tests.factories import OrganizationFactory, TenantFactory, UserFactory, persona
+
+#: Folders (under tests/) whose every test is ``no_services``: the simulator engine imports no Django at all
+#: (tests/hwsim_engine/test_no_django.py).
+NO_SERVICES_FOLDERS = ("hwsim_engine",)
+#: Fixtures that reach the suite's database or serve it (their closures: ``world``, ``lab``, ``client`` pages…).
+SERVICE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "_django_db_helper",
+        "live_server",
+    }
+)
+
+
+def no_services_violation(item: Any) -> str:
+    """Why ``item`` may not carry ``no_services`` ("" when it may)."""
+    used = sorted(SERVICE_FIXTURES.intersection(item.fixturenames))
+    if used:
+        return f"uses {', '.join(used)}"
+    if item.get_closest_marker("django_db") is not None:
+        return "is marked django_db"
+    module = getattr(item, "module", None)
+    if module is not None and any(
+        getattr(value, "__module__", "") == "tests.celery_processes" for value in vars(module).values()
+    ):
+        return "uses tests.celery_processes (a real broker or worker)"
+    return ""
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    tests_dir = Path(__file__).resolve().parent
+    folders = tuple(tests_dir / name for name in NO_SERVICES_FOLDERS)
+    wrong = []
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        if any(path.is_relative_to(folder) for folder in folders):
+            item.add_marker(pytest.mark.no_services)
+        if item.get_closest_marker("no_services") is not None and (why := no_services_violation(item)):
+            wrong.append(f"{item.nodeid} {why}")
+    if wrong:
+        raise pytest.UsageError("no_services marks a test that needs a service:\n  " + "\n  ".join(wrong))
 
 
 @pytest.fixture(autouse=True)

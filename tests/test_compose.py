@@ -7,8 +7,11 @@ import ipaddress
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
+
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
 
 ROOT = Path(__file__).resolve().parent.parent
 

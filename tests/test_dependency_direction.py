@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "var", "__pycache__", "static", "media"}
 

@@ -31,7 +31,10 @@ HOST = "portal.example.tw"
 CLIENT = "127.0.0.7"  # the client's own loopback address; nginx (the trusted proxy) connects from 127.0.0.1
 UNTRUSTED = "127.0.0.5"
 
-pytestmark = pytest.mark.skipif(not (NGINX and OPENSSL), reason="needs nginx and openssl")
+pytestmark = [
+    pytest.mark.skipif(not (NGINX and OPENSSL), reason="needs nginx and openssl"),
+    pytest.mark.no_services,  # the stack runs on its own SQLite database (DATABASE_URL and REDIS_URL removed)
+]
 
 
 @dataclass

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.utils import translation
 from rest_framework import serializers
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 CATALOG = Path(settings.BASE_DIR) / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po"
 
 #: Python/str.format placeholders (%(name)s, %s, %d, {name}), URLs and HTML tags: not prose.

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.browser import click_through
+
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -67,7 +69,6 @@ def login() -> Callable[[Any, Any], None]:
         page.goto("/accounts/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", E2E_PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        click_through(page, "main button[type=submit]")
 
     return _login

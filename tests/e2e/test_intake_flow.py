@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from platform_site.enums import Role
+from tests.e2e.browser import click_through
 from tests.factories import MINIMAL_PDF, TenantFactory, persona
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -14,8 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _upload(page, kind: str, name: str) -> None:
     page.select_option("#id_kind", kind)
     page.set_input_files("#id_file", files=[{"name": name, "mimeType": "application/pdf", "buffer": MINIMAL_PDF}])
-    page.click("#upload-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "#upload-form button[type=submit]")
 
 
 def test_applicant_registers_submits_and_reviewer_proceeds_to_preliminary(page, login):
@@ -56,8 +56,7 @@ def test_applicant_registers_submits_and_reviewer_proceeds_to_preliminary(page, 
     _upload(page, "company_registration", "公司登記.pdf")
     _upload(page, "needs_description", "需求說明書.pdf")
     assert page.locator("#documents li").count() == 2
-    page.click("button[value=submit]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "button[value=submit]")
     assert page.locator("#case-status [data-state]").get_attribute("data-state") == "submitted"
     case_url = page.url
     page.click("form[action='/accounts/logout/'] button")
@@ -68,15 +67,13 @@ def test_applicant_registers_submits_and_reviewer_proceeds_to_preliminary(page, 
     page.goto("/t/tsmp/review/queue/")
     assert page.locator("[data-days-left='5']").count() == 1
     page.click("text=金屬加工件表面瑕疵 AI 檢測")
-    page.click("button[value=start_qualification]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "button[value=start_qualification]")
     page.check("#id_eligible_applicant_type")
     page.check("#id_eligible_need")
     page.check("input[name=existing_supply_chain_can_serve][value=no]")  # chip customisation: 初審 (seed 000)
     page.check("input[name=decision][value=proceed]")
     page.fill("#decision-form textarea[name=comment]", "符合資格，排入初審。")
-    page.click("#decision-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "#decision-form button[type=submit]")
     assert page.locator("#case-status [data-state]").get_attribute("data-state") == "preliminary_review"
     page.click("form[action='/accounts/logout/'] button")
 

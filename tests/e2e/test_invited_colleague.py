@@ -10,6 +10,7 @@ import pytest
 
 from platform_site.enums import Role
 from platform_site.models import Membership
+from tests.e2e.browser import click_through
 from tests.factories import DemandCaseFactory, OrganizationFactory, TenantFactory, persona
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,11 +32,9 @@ def test_an_invited_colleague_joins_and_sees_the_organisations_cases(page, login
     page.click("#members-link")
     page.wait_for_url("**/t/tsmp/members/")
     page.fill("#id_email", "lin@metal.example.tw")
-    page.click("#invite-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "#invite-form button[type=submit]")
     assert page.locator("#pending-invitations [data-invitation='lin@metal.example.tw']").count() == 1
-    page.click("form[action='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "form[action='/accounts/logout/'] button")
 
     # 2. The email holds the link (on PORTAL_BASE_URL); the colleague opens it and sets name + password.
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["lin@metal.example.tw"]
@@ -50,8 +49,7 @@ def test_an_invited_colleague_joins_and_sees_the_organisations_cases(page, login
     page.fill("#id_password1", "Str0ng-pass-2026")
     page.fill("#id_password2", "Str0ng-pass-2026")
     page.check("#id_consent")
-    page.click("#join-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "#join-form button[type=submit]")
 
     # 3. Signed in as a member of the organisation, on the tenant's home: its cases, not another organisation's.
     page.wait_for_url(re.compile(r".*/t/tsmp/$"))

@@ -17,6 +17,7 @@ from platform_site.enums import Role
 from platform_site.homes import role_label
 from platform_site.management.commands.seed_demo import DEMO_PASSWORD, ROLE_LOGINS
 from platform_site.models import Tenant
+from tests.e2e.browser import click_through
 
 SCREENSHOTS = os.environ.get("PORTAL_HOME_SCREENSHOTS", "")  # a folder: keep a picture of each home
 
@@ -48,13 +49,11 @@ def _sign_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "main button[type=submit]")
 
 
 def _sign_out(page) -> None:
-    page.click("form[action='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "form[action='/accounts/logout/'] button")
 
 
 def test_each_demo_persona_lands_on_a_home_with_role_labels_and_no_role_codes(page):
@@ -84,6 +83,5 @@ def test_each_demo_persona_lands_on_a_home_with_role_labels_and_no_role_codes(pa
     _sign_in(page, "textile@tsmp.demo")  # cases/demo.py: 染整廢水水質即時監測 waits for documents
     banner = page.locator(".documents-requested")
     assert banner.count() == 1
-    banner.locator("a").click()
-    page.wait_for_load_state("networkidle")
+    click_through(page, banner.locator("a"))
     assert page.locator("#case-status [data-state]").get_attribute("data-state") == "documents_requested"

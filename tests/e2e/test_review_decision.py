@@ -15,6 +15,7 @@ from platform_site.enums import Role
 from platform_site.tenancy import tenant_scope
 from review import services
 from review.enums import ApplicantAttendance, ReviewStage
+from tests.e2e.browser import click_through
 from tests.factories import OrganizationFactory, TenantFactory, persona, reload, set_fields
 from tests.review import factories as rf
 
@@ -43,8 +44,7 @@ def test_the_cto_passes_a_final_review_and_the_applicant_sees_the_released_decis
     page.select_option("#id_value_creation_tier", "1")
     page.select_option("#id_local_linkage_rating", "4")
     page.select_option("#id_case_manager", str(manager.pk))
-    page.click("#decision-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "#decision-form button[type=submit]")
     assert "25%" in page.inner_text("#labour-share")  # TSMP table: tier 1, rating 4
     sha = page.inner_text("#minutes-sha256")
     assert len(sha) == 64
@@ -52,15 +52,13 @@ def test_the_cto_passes_a_final_review_and_the_applicant_sees_the_released_decis
     assert response.ok and response.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     assert "通過複審" in text and "張管理師" in text and "25%" in text
-    page.click("#release-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "#release-form button[type=submit]")
     assert reload(case).state == CaseState.IN_SERVICE
 
     page.context.clear_cookies()
     login(page, applicant)
     page.goto(f"/t/tsmp/cases/{case.pk}/")
-    page.click("#committee-link")
-    page.wait_for_load_state("networkidle")
+    click_through(page, "#committee-link")
     decision = page.inner_text(".released-decision")
     assert "恭喜通過複審" in decision and "張管理師" in decision
     body = page.inner_text("main")

@@ -27,43 +27,38 @@ from review.enums import DecisionOutcome
 from review.minutes import OUTCOME_ZH
 from review.models import PanelInvitation, ReviewDecision
 from review.services import meetings
+from tests.e2e.browser import click_through
 from tests.factories import OrganizationFactory, TenantFactory, persona, reload
 from tests.review import factories as rf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _click(page, selector: str) -> None:
-    page.click(selector)
-    page.wait_for_load_state("networkidle")
-
-
 def _sign_out(page) -> None:
-    _click(page, "form[action='/accounts/logout/'] button")
+    click_through(page, "form[action='/accounts/logout/'] button")
 
 
 def _schedule(page, case_url: str, when: dt.datetime, **fields: str) -> str:
     """From the case page: "Schedule a meeting", fill the form; returns the meeting page's URL."""
     page.goto(case_url)
-    _click(page, "#schedule-link")
+    click_through(page, "#schedule-link")
     page.fill("#id_scheduled_at", timezone.localtime(when).strftime("%Y-%m-%dT%H:%M"))
     page.select_option("#id_mode", fields.pop("mode"))
     for name, value in fields.items():
         page.fill(f"#id_{name}", value)
-    _click(page, "#schedule-form button[type=submit]")
+    click_through(page, "#schedule-form button[type=submit]")
     assert "/review/meetings/" in page.url, page.url
     return page.url
 
 
 def _invite(page, experts, lead=None) -> None:
     """On the meeting page: open the panel and invite ``experts`` from the picker (``lead`` as lead reviewer)."""
-    _click(page, "#panel-link")
+    click_through(page, "#panel-link")
     for exp in experts:
         row = page.locator(f"#picker tr[data-expert='{exp.pk}']")
         if exp == lead:
             row.locator("input[name=is_lead]").check()
-        row.locator("button[type=submit]").click()
-        page.wait_for_load_state("networkidle")
+        click_through(page, row.locator("button[type=submit]"))
         assert page.locator("#error").count() == 0, page.locator("#error").inner_text()
     assert page.locator("#panel tr[data-state='invited']").count() == len(experts)
 
@@ -73,21 +68,21 @@ def _expert_declares_and_scores(page, login, expert, meeting_pk: int, comment: s
     login(page, expert.user)
     with tenant_scope(expert.tenant):
         invitation = PanelInvitation.objects.get(meeting_id=meeting_pk, expert=expert)
-    _click(page, f"[data-panel='review-invitations'] [data-invitation='{invitation.pk}'] a")
+    click_through(page, f"[data-panel='review-invitations'] [data-invitation='{invitation.pk}'] a")
     if first:  # nothing of the case before the first declaration on it
         assert page.locator("#case-link").count() == 0
     page.check("input[name=has_conflict][value=no]")
-    _click(page, "#declaration-form button[type=submit]")
-    _click(page, "#accept-form button[type=submit]")
+    click_through(page, "#declaration-form button[type=submit]")
+    click_through(page, "#accept-form button[type=submit]")
     assert page.locator("#case-link").count() == 1
-    _click(page, "#score-link")
+    click_through(page, "#score-link")
     page.select_option("#id_value_creation", "1")  # tier 1: a new application opening a new market
     page.fill("#id_local_linkage", "4")  # scale 1-5
     page.select_option("#id_recommendation", "1")
     page.fill("#id_value_creation__why", "開發新市場之嶄新應用：客製邊緣 AI 晶片。")
     page.fill("#id_local_linkage__why", "串聯在地晶片設計與系統整合業者。")
     page.fill("#id_comments", comment)
-    _click(page, "#score-form button[name=submit]")
+    click_through(page, "#score-form button[name=submit]")
     assert page.locator("#submitted").count() == 1
     _sign_out(page)
 
@@ -109,13 +104,13 @@ def _others_answer_and_score(meeting_pk: int, experts, tenant) -> None:
 
 def _decide(page, meeting_url: str, outcome: str, reasons: str, comments: str, **final: str) -> None:
     page.goto(meeting_url)
-    _click(page, "#decision-link")
+    click_through(page, "#decision-link")
     page.check(f"input[name=outcome][value={outcome}]")
     page.fill("#id_reasons", reasons)
     page.fill("#id_applicant_comments", comments)
     for name, value in final.items():
         page.select_option(f"#id_{name}", value)
-    _click(page, "#decision-form button[type=submit]")
+    click_through(page, "#decision-form button[type=submit]")
     assert page.locator("#error").count() == 0, page.locator("#error").inner_text()
     assert page.locator("#recorded-decision").count() == 1
 
@@ -177,7 +172,7 @@ def test_the_committee_reviews_a_case_from_preliminary_to_a_released_final_pass(
         select.select_option("yes")
     page.select_option("#id_applicant_attendance", "in_person")
     page.fill("#id_applicant_attendees", "陳志明（總經理）")
-    _click(page, "#attendance-form button[type=submit]")
+    click_through(page, "#attendance-form button[type=submit]")
     _decide(
         page,
         final_url,
@@ -189,7 +184,7 @@ def test_the_committee_reviews_a_case_from_preliminary_to_a_released_final_pass(
         case_manager=str(manager.pk),
     )
     assert "25%" in page.locator("#labour-share").inner_text()
-    _click(page, "#release-form button[type=submit]")
+    click_through(page, "#release-form button[type=submit]")
     with tenant_scope(tenant):
         decision = ReviewDecision.objects.get(meeting_id=final_pk)
     assert decision.state == "released" and decision.minutes_sha256  # rendered by the task queued on commit
@@ -211,7 +206,7 @@ def test_the_committee_reviews_a_case_from_preliminary_to_a_released_final_pass(
     login(page, applicant)
     page.goto(case_url)
     assert page.locator("#case-status [data-state]").get_attribute("data-state") == CaseState.IN_SERVICE
-    _click(page, "#committee-link")
+    click_through(page, "#committee-link")
     released = page.locator(".released-decision")
     assert released.count() == 1  # the final pass (the preliminary decision was not released)
     body = page.locator("main").inner_text()

@@ -14,6 +14,8 @@ from hwsim.certificate import CertificateContext, render_certificate_html, rende
 from hwsim.charts import all_charts
 from hwsim.runner import run_verification
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 SPEC = {
     "seed": 5,
     "quick": True,

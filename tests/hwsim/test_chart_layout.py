@@ -8,6 +8,8 @@ import pytest
 from hwsim.charts import chart_text_boxes, overlaps
 from hwsim.runner import run_verification
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 LONG = "4 小晶片 16×16 扇出型（後置晶片）5 nm Fan-out chip-last edge NPU"
 
 

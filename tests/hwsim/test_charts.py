@@ -10,6 +10,8 @@ import pytest
 from hwsim.charts import DEFAULT_LABELS, all_charts
 from hwsim.runner import run_verification
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 SVG = "{http://www.w3.org/2000/svg}"
 SCENARIOS = ["SingleStream", "Server"]
 

@@ -9,6 +9,8 @@ import pytest
 from hwsim.dse.charts import MAX_TICKS, scatter_svg, si
 from hwsim.engine.pareto import pareto_front
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 NS = "{http://www.w3.org/2000/svg}"
 
 

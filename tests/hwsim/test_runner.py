@@ -19,6 +19,8 @@ from hwsim.engine.topology import parse_conv_csv
 from hwsim.engine.workloads import builtin_topology_text
 from hwsim.runner import _NetworkDevice, run_verification, server_latencies_ns, validate_spec
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 REPO = Path(__file__).resolve().parents[2]
 ACC = {"rows": 32, "cols": 32, "dataflow": "os", "bandwidth_gbps": 25.0, "clock_ghz": 0.8}
 

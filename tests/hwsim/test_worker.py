@@ -52,7 +52,7 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
 
 @pytest.fixture
 def start(tmp_path: Path, broker: Broker) -> Iterator[Callable[[str], CeleryProcess]]:
-    with celery_processes(tmp_path, {**FAST, **broker.env}) as start:
+    with celery_processes(tmp_path, {**FAST, **broker.env}, kill_on_exit=True) as start:
         yield start
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django import forms
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
@@ -9,6 +10,8 @@ from django.utils import translation
 from cases.forms import DocumentUploadForm, QualificationDecisionForm
 from cases.models import DemandCase
 from platform_site.templatetags import portal
+
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
 
 #: An unsaved case whose applicant chose a customisation: the decision form asks no customisation question.
 CASE = DemandCase(customisations=["chip"])

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 
 from platform_site.validators import is_valid_ubn, validate_ubn
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 
 @pytest.mark.parametrize("ubn", ["04595257", "22099131", "00501508", "00000074"])
 def test_it_accepts_valid_numbers(ubn):

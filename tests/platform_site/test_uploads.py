@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from platform_site.uploads import check_upload
 from tests.factories import MINIMAL_PDF
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from platform_site.workdays import add_working_days, is_working_day, working_days_between
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 D = dt.date
 
 

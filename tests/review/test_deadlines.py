@@ -6,6 +6,8 @@ import pytest
 
 from review.deadlines import add_months, final_review_due
 
+pytestmark = pytest.mark.no_services  # tests/conftest.py: the PostgreSQL pass skips it
+
 
 @pytest.mark.parametrize(
     ("ended", "due"),
