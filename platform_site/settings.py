@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REVIEW_REMINDER_INTERVAL_S,
         "options": {"expires": REVIEW_REMINDER_INTERVAL_S},
     },
+    "delivery-schedule": {  # biweekly report rows and reminders (cases.delivery.reminders)
+        "task": "cases.delivery.tasks.run_delivery_schedule",
+        "schedule": REVIEW_REMINDER_INTERVAL_S,
+        "options": {"expires": REVIEW_REMINDER_INTERVAL_S},
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------
