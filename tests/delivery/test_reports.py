@@ -28,7 +28,11 @@ D = dt.date
 def test_periods_are_fourteen_calendar_days_due_the_next_working_day() -> None:
     first = period(D(2027, 1, 4), 1)  # Monday kickoff
     assert (first.start, first.end, first.due) == (D(2027, 1, 4), D(2027, 1, 17), D(2027, 1, 18))
-    assert [p.start for p in periods_begun(D(2027, 1, 4), D(2027, 2, 1))] == [D(2027, 1, 4), D(2027, 1, 18), D(2027, 2, 1)]
+    assert [p.start for p in periods_begun(D(2027, 1, 4), D(2027, 2, 1))] == [
+        D(2027, 1, 4),
+        D(2027, 1, 18),
+        D(2027, 2, 1),
+    ]
     assert periods_begun(D(2027, 1, 4), D(2027, 1, 3)) == []
     with pytest.raises(ValueError):
         period(D(2027, 1, 4), 0)
@@ -82,7 +86,10 @@ def test_report_lifecycle_with_hours(world: Any) -> None:
             services.submit_report(report, world.case_manager)
         assert refused.value.code == "work_done_missing"
         services.save_report(
-            report, world.case_manager, work_done="完成模型訓練", hours={"software": "12.5", "model_training": Decimal("3")}
+            report,
+            world.case_manager,
+            work_done="完成模型訓練",
+            hours={"software": "12.5", "model_training": Decimal("3")},
         )
         assert reload(report).state == "draft"
         services.submit_report(report, world.case_manager)

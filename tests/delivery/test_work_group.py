@@ -128,7 +128,10 @@ def test_kickoff_creates_every_begun_period_and_milestones_run(world: Any, setup
         wg = _formed(world, setup)
         services.kickoff(wg, world.case_manager, dt.date(2027, 1, 4), today=dt.date(2027, 1, 20))
         numbers = list(wg.reports.order_by("number").values_list("number", "period_start", "due_on"))
-        assert numbers == [(1, dt.date(2027, 1, 4), dt.date(2027, 1, 18)), (2, dt.date(2027, 1, 18), dt.date(2027, 2, 1))]
+        assert numbers == [
+            (1, dt.date(2027, 1, 4), dt.date(2027, 1, 18)),
+            (2, dt.date(2027, 1, 18), dt.date(2027, 2, 1)),
+        ]
         project = wg.case.service_projects.get()
         milestone = services.add_milestone(project, world.case_manager, title="模型 v1", planned_on=dt.date(2027, 3, 1))
         services.milestone_transition(milestone, "start", world.case_manager)
