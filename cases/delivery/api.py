@@ -204,6 +204,7 @@ class ReportViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         return self.get_paginated_response(rows)
 
     def _serialize(self, report: Any) -> dict[str, Any]:
+        report.tenant = self.request.tenant  # the scoped manager filtered on it: no query per row for the rules
         internal = can(self.request.user, "delivery.view_hours", report)
         return (ReportInternalSerializer if internal else ReportSerializer)(report).data
 

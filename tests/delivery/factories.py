@@ -13,15 +13,16 @@ from tests.factories import DemandCaseFactory
 
 def in_service_case(world: Any, *, customisations: list[str] | None = None, **fields: Any) -> Any:
     """A case of tenant A's applicant organisation in the ``in_service`` state (after the final review)."""
-    return DemandCaseFactory(
-        tenant=world.a,
-        applicant_org=world.org_a,
-        created_by=world.applicant,
-        state="in_service",
-        reference=fields.pop("reference", "TSMP-2026-0001"),
-        customisations=customisations if customisations is not None else ["software"],
+    values = {
+        "tenant": world.a,
+        "applicant_org": world.org_a,
+        "created_by": world.applicant,
+        "state": "in_service",
+        "reference": "TSMP-2026-0001",
+        "customisations": customisations if customisations is not None else ["software"],
         **fields,
-    )
+    }
+    return DemandCaseFactory(**values)
 
 
 def group(case: Any, *, lead: Any = None, state: str = "forming", **fields: Any) -> WorkGroup:
