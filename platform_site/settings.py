@@ -344,6 +344,11 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "review.enums.MeetingState",
         "InvitationStateEnum": "review.enums.InvitationState",
         "DecisionStateEnum": "review.enums.DecisionState",
+        "WorkGroupStateEnum": "cases.delivery.enums.WorkGroupState",
+        "MilestoneStateEnum": "cases.delivery.enums.MilestoneState",
+        "ReportStateEnum": "cases.delivery.enums.ReportState",
+        "DeliveryOutcomeEnum": "cases.delivery.enums.Outcome",
+        "DecisionOutcomeEnum": "review.enums.DecisionOutcome",
     },
 }
 

@@ -21,11 +21,11 @@ from cases.delivery import queries, services
 from cases.delivery.models import MilestoneProgress, ReportHours, ServiceProject
 from cases.delivery.serializers import (
     AssignmentCreateSerializer,
+    AssignmentReasonSerializer,
     AssignmentSerializer,
-    CommentSerializer,
     MilestoneActionSerializer,
     MilestoneSerializer,
-    ReasonSerializer,
+    ReportCommentSerializer,
     ReportInternalSerializer,
     ReportSerializer,
     ReportUpdateSerializer,
@@ -92,7 +92,7 @@ class AssignmentViewSet(
 
     def _respond(self, request: Request, name: str) -> Response:
         assignment = self.get_object()
-        body = ReasonSerializer(data=request.data)
+        body = AssignmentReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         reason = body.validated_data["reason"]
         if name == "withdraw":
@@ -101,19 +101,25 @@ class AssignmentViewSet(
             services.respond_to_assignment(assignment, request.user, accept=name == "accept", reason=reason)
         return Response(self.get_serializer(assignment).data)
 
-    @extend_schema(parameters=TI, request=ReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @extend_schema(
+        parameters=TI, request=AssignmentReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """The partner accepts (the last accepted role forms the work group)."""
         return self._respond(request, "accept")
 
-    @extend_schema(parameters=TI, request=ReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @extend_schema(
+        parameters=TI, request=AssignmentReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """The partner declines (``reason`` required: 409 ``reason_missing``)."""
         return self._respond(request, "decline")
 
-    @extend_schema(parameters=TI, request=ReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT})
+    @extend_schema(
+        parameters=TI, request=AssignmentReasonSerializer, responses={200: AssignmentSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """Office staff withdraw the assignment."""
@@ -241,7 +247,7 @@ class ReportViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
     def _act(self, request: Request, name: str) -> Response:
         report = self.get_object()
-        body = CommentSerializer(data=request.data)
+        body = ReportCommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         comment = body.validated_data["comment"]
         {
@@ -251,19 +257,25 @@ class ReportViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         }[name](report, request.user, comment)
         return Response(self._serialize(self.get_object()))
 
-    @extend_schema(parameters=TI, request=CommentSerializer, responses={200: ReportInternalSerializer, 409: CONFLICT})
+    @extend_schema(
+        parameters=TI, request=ReportCommentSerializer, responses={200: ReportInternalSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """The case manager submits (409 ``work_done_missing``)."""
         return self._act(request, "submit")
 
-    @extend_schema(parameters=TI, request=CommentSerializer, responses={200: ReportInternalSerializer, 409: CONFLICT})
+    @extend_schema(
+        parameters=TI, request=ReportCommentSerializer, responses={200: ReportInternalSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """Office staff acknowledge (the hours become billable)."""
         return self._act(request, "acknowledge")
 
-    @extend_schema(parameters=TI, request=CommentSerializer, responses={200: ReportInternalSerializer, 409: CONFLICT})
+    @extend_schema(
+        parameters=TI, request=ReportCommentSerializer, responses={200: ReportInternalSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_report(self, request: Request, tenant_slug: str, pk: str) -> Response:
         """Office staff return it with ``comment`` (required: 409 ``comment_missing``)."""

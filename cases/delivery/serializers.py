@@ -74,11 +74,11 @@ class AssignmentCreateSerializer(serializers.Serializer):
     deliverables = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class AssignmentReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CommentSerializer(serializers.Serializer):
+class ReportCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
