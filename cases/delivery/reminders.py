@@ -1,5 +1,5 @@
 """Reminders of biweekly progress reports (每兩週填報個案進度, seed 000_9617a3b789ca4d20.txt), sent by Celery beat
-(:func:`cases.delivery.tasks.run_delivery_schedule`). For a report not handed in (due, draft or returned):
+(:func:`cases.delivery.tasks.run_delivery_schedule`). For a report never handed in (due or draft):
 
 - **due soon** (:attr:`ReminderKind.DUE_SOON`) to the case manager, from the working day before the due date;
 - **due today** (:attr:`ReminderKind.DUE_TODAY`) to the case manager, on the due date (or the first run after);

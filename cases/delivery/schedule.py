@@ -11,7 +11,7 @@ because nobody can be asked to file on a holiday: a period ending on Wednesday 2
 2027-02-11, after the Lunar New Year holidays 2027-02-04..02-10 (``holidays`` 0.109, TW), and it is overdue
 only from 2027-02-12.
 
-A report is **overdue** when it is not handed in (due, draft or returned) and today (Asia/Taipei) is after its
+A report is **overdue** when it was never handed in (due or draft) and today (Asia/Taipei) is after its
 due date; missed periods keep their rows (never skipped): :func:`ensure_reports` creates a row for every period
 that has begun.
 """

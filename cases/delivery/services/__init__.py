@@ -13,6 +13,7 @@ from cases.delivery.services.groups import (
     propose_assignment,
     resolve_ticket,
     respond_to_assignment,
+    set_lead,
     set_project_roles,
     withdraw_assignment,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "return_completion",
     "return_report",
     "save_report",
+    "set_lead",
     "set_project_roles",
     "submit_report",
     "withdraw_assignment",

@@ -86,6 +86,24 @@ def derive_service_projects(case: Any, user: Any) -> WorkGroup:
     return group
 
 
+def set_lead(group: WorkGroup, user: Any, lead: Any) -> WorkGroup:
+    """The office appoints the case manager leading the group when the committee's decision named none (or
+    replaces them). 409 ``not_a_case_manager`` unless ``lead`` holds the case_manager role in the tenant."""
+    from platform_site.enums import Role
+    from platform_site.rules import roles_in
+
+    _require_office(user, group)
+    _open_group(group)
+    if lead is None or Role.CASE_MANAGER not in roles_in(lead, group.tenant):
+        raise TransitionRefused(_("Choose a user with the case manager role."), code="not_a_case_manager")
+    with transaction.atomic():
+        before = group.lead_id
+        group.lead = lead
+        group.save(update_fields=["lead"])
+        log_event(group, ActivityAction.EDITED, user, data={"changes": {"lead": {"from": before, "to": lead.pk}}})
+    return group
+
+
 def _open_group(group: WorkGroup) -> None:
     if group.state not in OPEN_GROUP_STATES:
         raise TransitionRefused(
