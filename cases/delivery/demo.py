@@ -10,7 +10,7 @@ suppliers demos (INSTALLED_APPS order), all through cases.delivery.services with
 3. a **closed case in mass production** (:data:`MASS_PRODUCTION_TITLE`, small-volume trial production
    ③⑤⑥⑧): serviced from about 14 months ago, four acknowledged reports, completed with 量產/銷售 from
    :func:`mass_production_date` (365 days before the seed day). The benefits demo finds it with
-   :func:`mass_production_case` (its reference is the tenant's ``<prefix>-<year>-0012`` on a fresh seed, see
+   :func:`mass_production_case` (its reference is the tenant's ``TSMP-<seed year>-0011`` on a fresh seed, see
    docs/delivery.md) and adds a year of KPI measurements.
 
 Cases 2 and 3 pass 初審 / 複審 through cases.services.committee_transition by the demo CTO without meetings (the
