@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from cases.delivery.models import (
     WorkGroup,
 )
 from cases.delivery.models import ReportHours as HoursRow
+from cases.queries import case_visibility
 from platform_site.enums import OFFICE_ROLES, Role
 from platform_site.rules import organizations_in
 from platform_site.visibility import Visibility, every_row, get_visible_or_404, no_row
@@ -154,6 +155,13 @@ milestone_visibility = Visibility(
     },
     pending=(Role.FINANCE,),
 )
+
+
+@case_visibility.rule(Role.CASE_MANAGER)
+def _led_cases(user: Any, tenant: Any) -> Q:
+    """A case manager: the cases whose work group they lead."""
+    return Q(Exists(WorkGroup.objects.filter(case=OuterRef("pk"), lead_id=user.pk)))
+
 
 GROUP_COLUMNS = ("id", "state", "kickoff_on", "formed_at", "created_at", "lead_id", "case_id")
 

@@ -65,3 +65,20 @@ rules.add_perm("delivery.partner_transition", is_assignment_partner)
 # Menu entries (checked with the tenant).
 rules.add_perm("delivery.view_groups", is_office_staff | has_role(Role.CASE_MANAGER))
 rules.add_perm("delivery.view_reports", is_office_staff | has_role(Role.CASE_MANAGER))
+
+
+@rules.predicate
+def is_case_lead(user: Any, case: Any) -> bool:
+    """The user is the case manager leading the case's work group (one query)."""
+    from cases.delivery.models import WorkGroup
+
+    if case is None or getattr(user, "pk", None) is None:
+        return False
+    return WorkGroup.objects.filter(case_id=case.pk, lead_id=user.pk).exists()
+
+
+# The case manager leading a case's work group may open the case (cases' rule widened, as review does for
+# cleared experts; rules autodiscovery runs in INSTALLED_APPS order, so review's widening is kept).
+rules.set_perm(
+    "cases.view_case", rules.permissions.permissions["cases.view_case"] | (has_role(Role.CASE_MANAGER) & is_case_lead)
+)

@@ -172,3 +172,12 @@ def test_list_pages_and_homes_use_a_bounded_number_of_queries(
     for path in ("reports", "assignments", "groups"):
         with django_assert_max_num_queries(12):
             assert api(world.reviewer).get(f"/api/v1/t/tsmp/delivery/{path}/").status_code == 200
+
+
+def test_the_lead_opens_the_case_other_case_managers_do_not(client: Any, world: Any, reports: dict) -> None:
+    url = reverse("cases:detail", kwargs={"tenant_slug": "tsmp", "pk": reports["group"].case_id})
+    client.force_login(world.case_manager)
+    page = client.get(url)
+    assert page.status_code == 200 and 'id="delivery-group-link"' in page.content.decode()
+    client.force_login(persona(world.a, "case_manager"))
+    assert client.get(url).status_code == 404
