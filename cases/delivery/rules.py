@@ -49,13 +49,43 @@ def is_group_applicant(user: Any, obj: Any) -> bool:
     return group is not None and is_case_applicant(user, group.case)
 
 
+def _tenant(obj: Any) -> Any:
+    return getattr(obj, "tenant", obj)
+
+
+@rules.predicate
+def leads_a_group(user: Any, tenant: Any) -> bool:
+    """The user leads a work group that is not closed (checked with the tenant, inside its scope)."""
+    from cases.delivery.enums import WorkGroupState
+    from cases.delivery.models import WorkGroup
+
+    return WorkGroup.objects.filter(lead_id=user.pk).exclude(state=WorkGroupState.CLOSED).exists()
+
+
+@rules.predicate
+def has_assignments(user: Any, tenant: Any) -> bool:
+    """The user's partner organisations hold an assignment in the tenant."""
+    from cases.delivery.models import Assignment
+
+    orgs = sorted(organizations_in(user, _tenant(tenant), Role.SUPPLIER))
+    return bool(orgs) and Assignment.objects.filter(partner__organization_id__in=orgs).exists()
+
+
+@rules.predicate
+def has_overdue_reports(user: Any, tenant: Any) -> bool:
+    """The tenant has an overdue progress report (today in Asia/Taipei)."""
+    from cases.delivery.queries import overdue_reports
+
+    return overdue_reports(_tenant(tenant)).exists()
+
+
 rules.add_perm("delivery.view_delivery", is_member)  # lists are filtered by visibility (cases.delivery.queries)
 rules.add_perm("delivery.manage", is_office_staff)  # derive projects, assign partners, tickets
 rules.add_perm("delivery.view_hours", is_office_staff | is_group_lead)
 rules.add_perm("delivery.edit_report", is_group_lead)
-rules.add_perm("delivery.home_manager", has_role(Role.CASE_MANAGER))
-rules.add_perm("delivery.home_partner", has_role(Role.SUPPLIER))
-rules.add_perm("delivery.home_office", is_office_staff)
+rules.add_perm("delivery.home_manager", has_role(Role.CASE_MANAGER) & leads_a_group)  # home panels: only
+rules.add_perm("delivery.home_partner", has_role(Role.SUPPLIER) & has_assignments)  # when there is something
+rules.add_perm("delivery.home_office", has_role(Role.OFFICE_REVIEWER, Role.TENANT_ADMIN) & has_overdue_reports)
 # Transition permissions (named in the models' @transition decorators).
 rules.add_perm("delivery.office_transition", is_office_staff)
 rules.add_perm("delivery.form_transition", is_office_staff | is_system)

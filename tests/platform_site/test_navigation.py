@@ -35,16 +35,19 @@ DIRECTORY, ONBOARDING, DESIGNS = (
 MINE, REFERRALS = "/t/{slug}/suppliers/mine/", "/t/{slug}/suppliers/referrals/"
 SUPPLY = [DIRECTORY, ONBOARDING, DESIGNS, REFERRALS]
 SUPPLY_LABELS = ["Partner directory", "Supplier onboarding", "Reference designs", "Matchmaking referrals"]
+# Service delivery (issue 10): work groups and progress reports (office staff and case managers).
+DELIVERY = ["/t/{slug}/delivery/groups/", "/t/{slug}/delivery/reports/"]
+DELIVERY_LABELS = ["Work groups", "Progress reports"]
 OFFICE_MENU = {
     "applicant": [CASES, DESIGNS],
     "other_applicant": [CASES, DESIGNS],
     "supplier": [CASES, DESIGNS, MINE, REFERRALS],
-    "office_reviewer": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY],
-    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS],
+    "office_reviewer": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY],
+    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, TIERS],
     "expert": [CASES, PROFILE],
-    "case_manager": [CASES],
+    "case_manager": [CASES, *DELIVERY],
     "finance": [CASES],
-    "tenant_admin": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS],
+    "tenant_admin": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, TIERS],
     "b_reviewer": [],
     "outsider": [],
 }
@@ -93,7 +96,15 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
     entries = nav_entries()
     assert [e.order for e in entries] == sorted(e.order for e in entries)
     with translation.override("en"):
-        labels = ["Cases", "Qualification queue", "Reviews", "Review meetings", "Expert pool", *SUPPLY_LABELS]
+        labels = [
+            "Cases",
+            "Qualification queue",
+            "Reviews",
+            "Review meetings",
+            "Expert pool",
+            *SUPPLY_LABELS,
+            *DELIVERY_LABELS,
+        ]
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] == labels
     with translation.override("zh-hant"):
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)][:2] != labels[:2]
@@ -102,7 +113,7 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
 def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries):
     roles_in(world.reviewer, world.a)  # the context processor's tenant_roles fills the per-user cache
     with django_assert_num_queries(0):
-        assert len(visible_nav(world.reviewer, world.a)) == 9
+        assert len(visible_nav(world.reviewer, world.a)) == 11
 
 
 def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
@@ -120,4 +131,4 @@ def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
 def test_demo_modules_are_found_in_installed_apps_order():
     from platform_site.extensions import demo_seeders
 
-    assert [label for label, _seed in demo_seeders()] == ["cases", "review", "suppliers", "hwsim"]
+    assert [label for label, _seed in demo_seeders()] == ["cases", "review", "suppliers", "delivery", "hwsim"]
