@@ -67,8 +67,12 @@ def has_assignments(user: Any, tenant: Any) -> bool:
     """The user's partner organisations hold an assignment in the tenant."""
     from cases.delivery.models import Assignment
 
-    orgs = sorted(organizations_in(user, _tenant(tenant), Role.SUPPLIER))
-    return bool(orgs) and Assignment.objects.filter(partner__organization_id__in=orgs).exists()
+    tenant = _tenant(tenant)
+    cache = user.__dict__.setdefault("_delivery_has_assignments", {})  # the menu and the home ask: one query
+    if tenant.pk not in cache:
+        orgs = sorted(organizations_in(user, tenant, Role.SUPPLIER))
+        cache[tenant.pk] = bool(orgs) and Assignment.objects.filter(partner__organization_id__in=orgs).exists()
+    return cache[tenant.pk]
 
 
 @rules.predicate
