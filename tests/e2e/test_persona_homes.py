@@ -31,7 +31,7 @@ PANELS = {
         Role.OFFICE_REVIEWER: ["qualification-queue", "overdue-reports", "supplier-reviews"],
         Role.TENANT_ADMIN: ["qualification-queue", "overdue-reports", "supplier-reviews"],
         Role.CTO: ["committee-reviews", "final-reviews-due", "panel-replacements", "supplier-reviews"],
-        Role.SUPPLIER: ["supplier-partner"],
+        Role.SUPPLIER: ["supplier-partner", "partner-assignments"],  # the demo lab is assigned in a work group
         Role.EXPERT: ["review-invitations"],  # review/demo.py seats the demo expert on panels
         Role.CASE_MANAGER: ["case-manager-groups"],  # cases/delivery/demo.py: the demo manager leads two groups
     },
