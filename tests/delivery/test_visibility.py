@@ -181,3 +181,24 @@ def test_the_lead_opens_the_case_other_case_managers_do_not(client: Any, world: 
     assert page.status_code == 200 and 'id="delivery-group-link"' in page.content.decode()
     client.force_login(persona(world.a, "case_manager"))
     assert client.get(url).status_code == 404
+
+
+def test_refusals_are_409_with_their_code_html_and_api(client: Any, world: Any, reports: dict) -> None:
+    mine = partner(world.a, "拒絕測試夥伴", roles=["software"])
+    own = _assignment(reports["group"], mine)
+    refused = api(mine.member).post(f"/api/v1/t/tsmp/delivery/assignments/{own.pk}/decline/", {"reason": ""})
+    assert (refused.status_code, refused.json()["code"]) == (409, "reason_missing")
+    declined = api(mine.member).post(f"/api/v1/t/tsmp/delivery/assignments/{own.pk}/decline/", {"reason": "產能已滿"})
+    assert declined.json()["decline_reason"] == "產能已滿"
+    client.force_login(world.reviewer)
+    url = reverse(
+        "delivery:report_action",
+        kwargs={"tenant_slug": "tsmp", "pk": reports["submitted"].pk, "action": "return_report"},
+    )
+    response = client.post(url, {"comment": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert "Write what must change before you return the report." in response.content.decode()
+    ok = api(world.reviewer).post(
+        f"/api/v1/t/tsmp/delivery/reports/{reports['submitted'].pk}/return/", {"comment": "補件"}
+    )
+    assert ok.status_code == 200 and ok.json()["state"] == "returned" and ok.json()["office_comments"] == "補件"
