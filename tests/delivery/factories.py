@@ -57,7 +57,7 @@ def delivery_samples(world: Any) -> dict[str, dict[str, Any]]:
     project, milestone, assignment, report and attachment, per route-name prefix (specific prefixes first)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases.delivery.models import Assignment, Milestone, ReportAttachment
+    from cases.delivery.models import Assignment, CustomerServiceTicket, Milestone, ReportAttachment
     from tests.factories import MINIMAL_PDF
     from tests.suppliers.factories import partner
 
@@ -85,12 +85,15 @@ def delivery_samples(world: Any) -> dict[str, dict[str, Any]]:
             uploaded_by=world.case_manager,
         )  # fmt: skip
         attachment.file.save("a.pdf", SimpleUploadedFile("a.pdf", MINIMAL_PDF), save=True)
+        ticket = CustomerServiceTicket.objects.create(tenant=world.a, case=case, subject="專人客服")
     common = {"tenant_slug": "tsmp"}
     g = {**common, "pk": wg.pk, "action": "form", "case_pk": case.pk}
     return {
         "delivery:assignment": {**common, "pk": assignment.pk, "action": "accept"},
         "delivery:assign": g,
         "delivery:group": g,
+        "delivery:set_lead": g,
+        "delivery:resolve_ticket": {**common, "pk": ticket.pk},
         "delivery:add_project": g,
         "delivery:derive": g,
         "delivery:project_roles": {**common, "pk": project.pk},

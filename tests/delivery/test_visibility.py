@@ -202,3 +202,23 @@ def test_refusals_are_409_with_their_code_html_and_api(client: Any, world: Any, 
         f"/api/v1/t/tsmp/delivery/reports/{reports['submitted'].pk}/return/", {"comment": "補件"}
     )
     assert ok.status_code == 200 and ok.json()["state"] == "returned" and ok.json()["office_comments"] == "補件"
+
+
+def test_office_appoints_the_lead_and_resolves_tickets(client: Any, world: Any) -> None:
+    from cases.delivery.models import CustomerServiceTicket, WorkGroup
+    from cases.delivery.services import derive_service_projects
+
+    case = in_service_case(world, customisations=["unsure"])
+    with tenant_scope(world.a):
+        wg = derive_service_projects(case, world.reviewer)
+        ticket = CustomerServiceTicket.objects.get(case=case)
+    client.force_login(world.reviewer)
+    url = reverse("delivery:set_lead", kwargs={"tenant_slug": "tsmp", "pk": wg.pk})
+    assert client.post(url, {"lead": world.applicant.pk}).status_code == 409  # not a case manager
+    assert client.post(url, {"lead": world.case_manager.pk}).status_code == 302
+    client.post(reverse("delivery:resolve_ticket", kwargs={"tenant_slug": "tsmp", "pk": ticket.pk}))
+    with tenant_scope(world.a):
+        assert WorkGroup.objects.get(pk=wg.pk).lead_id == world.case_manager.pk
+        assert CustomerServiceTicket.objects.get(pk=ticket.pk).state == "resolved"
+    client.force_login(world.case_manager)
+    assert client.post(url, {"lead": world.case_manager.pk}).status_code == 403

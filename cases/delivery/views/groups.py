@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cases.delivery import queries, services
 from cases.delivery.derivation import PROJECT_ROLES
 from cases.delivery.forms import AssignmentForm, CloseForm, CommentForm, CompletionForm, KickoffForm, MilestoneForm
-from cases.delivery.models import ServiceProject
+from cases.delivery.models import CustomerServiceTicket, ServiceProject
 from cases.delivery.views._common import available_actions, flash_error
 from cases.queries import get_case_for_user
 from platform_site.activity import history
@@ -24,6 +24,7 @@ from platform_site.rules import can
 from platform_site.tenancy import get_for_tenant_or_404
 from platform_site.transitions import TransitionRefused
 from platform_site.views import tenant_member_required
+from review import queries as review_queries
 from suppliers import matching
 from suppliers.enums import WorkRole
 
@@ -65,6 +66,7 @@ def _group_context(request: HttpRequest, group: Any, **extra: Any) -> dict[str, 
         "history": history(group) if office or lead else [],
         "uncovered_codes": [code for code, _label in detail["uncovered_roles"]],
         "role_choices": WorkRole.choices,
+        "case_managers": list(review_queries.case_managers(group.tenant)) if office else [],
         **extra,
     }
 
@@ -243,3 +245,27 @@ def milestone_action(request: HttpRequest, tenant_slug: str, pk: int, action: st
     except TransitionRefused as exc:
         return _refused(request, group, exc)
     return redirect("delivery:group", tenant_slug=tenant_slug, pk=group.pk)
+
+
+@require_POST
+@tenant_member_required
+def set_lead(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    """Office: appoint the case manager leading the group (a user with the case_manager role)."""
+    group = queries.get_group_for_user(request.user, request.tenant, pk, perm="delivery.manage")
+    lead = review_queries.case_managers(request.tenant).filter(pk=request.POST.get("lead") or 0).first()
+    try:
+        services.set_lead(group, request.user, lead)
+    except TransitionRefused as exc:
+        return _refused(request, group, exc)
+    return redirect("delivery:group", tenant_slug=tenant_slug, pk=group.pk)
+
+
+@require_POST
+@tenant_member_required
+def resolve_ticket(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
+    """Office: mark a customer-service ticket (專人客服) resolved."""
+    if not can(request.user, "delivery.manage", request.tenant):
+        raise Http404
+    ticket = get_for_tenant_or_404(CustomerServiceTicket.objects.select_related("case"), pk=pk)
+    services.resolve_ticket(ticket, request.user, request.POST.get("comment", ""))
+    return redirect("cases:detail", tenant_slug=tenant_slug, pk=ticket.case_id)
