@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "cases",
     "review",
     "suppliers",
+    "cases.delivery",
     "billing",
     "hwsim",
     "cases.benefits",
@@ -304,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REVIEW_REMINDER_INTERVAL_S,
         "options": {"expires": REVIEW_REMINDER_INTERVAL_S},
     },
+    "delivery-schedule": {  # biweekly report rows and reminders (cases.delivery.reminders)
+        "task": "cases.delivery.tasks.run_delivery_schedule",
+        "schedule": REVIEW_REMINDER_INTERVAL_S,
+        "options": {"expires": REVIEW_REMINDER_INTERVAL_S},
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------
@@ -341,6 +347,11 @@ SPECTACULAR_SETTINGS = {
         "InvitationStateEnum": "review.enums.InvitationState",
         "DecisionStateEnum": "review.enums.DecisionState",
         "KpiKindEnum": "cases.benefits.enums.KpiKind",
+        "WorkGroupStateEnum": "cases.delivery.enums.WorkGroupState",
+        "MilestoneStateEnum": "cases.delivery.enums.MilestoneState",
+        "ReportStateEnum": "cases.delivery.enums.ReportState",
+        "DeliveryOutcomeEnum": "cases.delivery.enums.Outcome",
+        "DecisionOutcomeEnum": "review.enums.DecisionOutcome",
     },
 }
 

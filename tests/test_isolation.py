@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from platform_site.enums import TenantKind
 from platform_site.tenancy import tenant_scope
 from tests.billing.factories import billing_samples
+from tests.delivery.factories import delivery_samples
 from tests.factories import InvitationFactory, complete_case, set_fields
 from tests.hwsim.factories import VerificationJobFactory
 from tests.suppliers.factories import supplier_samples
@@ -81,6 +82,7 @@ def samples(world):
     review = _review_samples(world, case)
     panel = _review_panel_samples(world, case)
     return {  # the first prefix a route name starts with wins: the specific review prefixes before "review:"
+        **delivery_samples(world),
         **supplier,
         **billing_samples(world, case),
         **{
@@ -214,6 +216,11 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "review:expert_detail",
         "billing:invoice",
         "api-billing-invoice-detail",
+        "delivery:group",
+        "delivery:report",
+        "delivery:assignment",
+        "api-delivery-report-detail",
+        "api-delivery-assignment-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]
@@ -259,6 +266,6 @@ def test_the_public_tenant_home_shows_other_tenants_no_data(client, world, sampl
             *DemandCase.objects.values_list("title", flat=True),
             *VerificationRequest.objects.values_list("title", flat=True),
         ]
-    assert len(titles) == 2 and not any(title in body for title in titles)
+    assert len(titles) == 3 and not any(title in body for title in titles)  # two cases (one in delivery), a request
     client.force_login(world.reviewer)  # the same page is tenant A's staff's inbox, with the request in it
-    assert titles[1] in client.get(reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})).content.decode()
+    assert titles[-1] in client.get(reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})).content.decode()

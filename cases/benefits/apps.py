@@ -23,7 +23,7 @@ class BenefitsConfig(AppConfig):
             "benefits:dashboard",
             "benefits.view_dashboard",
             tenant_kinds=CASE_TENANT_KINDS,
-            order=70,
+            order=55,
         ),
     )
     tenant_urls = (("benefits/", "cases.benefits.urls"),)

@@ -29,12 +29,13 @@ CODE_PATTERN = re.compile(r"\b(" + "|".join(role.value for role in Role) + r")\b
 PANELS = {
     "tsmp": {  # suppliers/demo.py and review/demo.py: partners, referrals, panels, final reviews by due date
         Role.APPLICANT: ["my-cases", "case-partners"],
-        Role.OFFICE_REVIEWER: ["qualification-queue", "supplier-reviews"],
-        Role.TENANT_ADMIN: ["qualification-queue", "supplier-reviews"],
+        Role.OFFICE_REVIEWER: ["qualification-queue", "overdue-reports", "supplier-reviews"],
+        Role.TENANT_ADMIN: ["qualification-queue", "overdue-reports", "supplier-reviews"],
         Role.CTO: ["committee-reviews", "final-reviews-due", "panel-replacements", "supplier-reviews"],
-        Role.SUPPLIER: ["supplier-partner"],
+        Role.SUPPLIER: ["supplier-partner", "partner-assignments"],  # the demo lab is assigned in a work group
         Role.EXPERT: ["review-invitations"],  # review/demo.py seats the demo expert on panels
         Role.FINANCE: ["billing-receivables"],  # billing/demo.py: unpaid and overdue invoices
+        Role.CASE_MANAGER: ["case-manager-groups"],  # cases/delivery/demo.py: the demo manager leads two groups
     },
     "ailab": {
         Role.APPLICANT: ["my-requests"],

@@ -35,18 +35,23 @@ DIRECTORY, ONBOARDING, DESIGNS = (
 MINE, REFERRALS = "/t/{slug}/suppliers/mine/", "/t/{slug}/suppliers/referrals/"
 SUPPLY = [DIRECTORY, ONBOARDING, DESIGNS, REFERRALS]
 SUPPLY_LABELS = ["Partner directory", "Supplier onboarding", "Reference designs", "Matchmaking referrals"]
+# Service delivery (issue 10): work groups and progress reports (office staff and case managers).
+DELIVERY = ["/t/{slug}/delivery/groups/", "/t/{slug}/delivery/reports/"]
+DELIVERY_LABELS = ["Work groups", "Progress reports"]
+# Benefit tracking (issue 10): the office dashboard (office roles).
+DASHBOARD = "/t/{slug}/benefits/dashboard/"
 # The billing app (issue 11): invoices for finance, office staff and applicants (each sees its own rows).
 INVOICES = "/t/{slug}/billing/invoices/"
 OFFICE_MENU = {
     "applicant": [CASES, DESIGNS, INVOICES],
     "other_applicant": [CASES, DESIGNS, INVOICES],
     "supplier": [CASES, DESIGNS, MINE, REFERRALS],
-    "office_reviewer": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, INVOICES],
-    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS, INVOICES],
+    "office_reviewer": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, DASHBOARD, INVOICES],
+    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, DASHBOARD, TIERS, INVOICES],
     "expert": [CASES, PROFILE],
-    "case_manager": [CASES],
+    "case_manager": [CASES, *DELIVERY],
     "finance": [CASES, INVOICES],
-    "tenant_admin": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, TIERS, INVOICES],
+    "tenant_admin": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, DASHBOARD, TIERS, INVOICES],
     "b_reviewer": [],
     "outsider": [],
 }
@@ -106,6 +111,8 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
             "Review meetings",
             "Expert pool",
             *SUPPLY_LABELS,
+            *DELIVERY_LABELS,
+            "Office dashboard",
             "Invoices",
         ]
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] == labels
@@ -116,7 +123,7 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
 def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries):
     roles_in(world.reviewer, world.a)  # the context processor's tenant_roles fills the per-user cache
     with django_assert_num_queries(0):
-        assert len(visible_nav(world.reviewer, world.a)) == 10
+        assert len(visible_nav(world.reviewer, world.a)) == 13
 
 
 def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
@@ -134,4 +141,12 @@ def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
 def test_demo_modules_are_found_in_installed_apps_order():
     from platform_site.extensions import demo_seeders
 
-    assert [label for label, _seed in demo_seeders()] == ["cases", "review", "suppliers", "billing", "hwsim"]
+    assert [label for label, _seed in demo_seeders()] == [
+        "cases",
+        "review",
+        "suppliers",
+        "delivery",
+        "billing",
+        "hwsim",
+        "benefits",
+    ]

@@ -289,7 +289,7 @@ def test_the_supplier_and_applicant_home_panels_are_bounded(client, world, djang
         services.give_reference_design(case, world.reviewer, design_)
     client.force_login(me.member)
     home = reverse("tenant_home", kwargs={"tenant_slug": "tsmp"})
-    with django_assert_max_num_queries(8 + _extra()):
+    with django_assert_max_num_queries(9 + _extra()):  # + delivery's "has assignments?" (menu and home panel)
         body = client.get(home, **EN).content.decode()
     assert 'data-panel="supplier-partner"' in body and body.count("轉介案") == min(n, 10)
     client.force_login(world.applicant)
