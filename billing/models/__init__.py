@@ -1,0 +1,3 @@
+"""Billing models: invoices (``billing.models.invoices``) and statements (``billing.models.statements``)."""
+
+from billing.models.invoices import *  # noqa: F403

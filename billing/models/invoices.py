@@ -1,0 +1,3 @@
+"""Invoice models (filled in by the invoices part of issue 11)."""
+
+__all__: list[str] = []
