@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "cases",
     "review",
     "suppliers",
+    "cases.delivery",
     "billing",
     "hwsim",
 ]
