@@ -169,8 +169,14 @@ class RoyaltyStatement(StatementBase):
         desc = _("Royalty %(start)s – %(end)s") % {"start": report.period_start, "end": report.period_end}
         return [
             LineSpec(
-                BillableService.ROYALTY, str(desc), Decimal(1), "式", self.due, self.due,
-                source_kind="royalty_statement", source_id=self.pk,
+                BillableService.ROYALTY,
+                str(desc),
+                Decimal(1),
+                "式",
+                self.due,
+                self.due,
+                source_kind="royalty_statement",
+                source_id=self.pk,
             )
         ]
 

@@ -1,5 +1,5 @@
 """Statement models of billing: rate cards, NRE statements, supplier NRE agreements, equipment, maintenance fees
-(royalties are in :mod:`billing.models.royalties`, re-exported here).
+(royalties are in :mod:`billing.models.royalties`).
 
 Seed 000_9617a3b789ca4d20.txt, 收費規範: NRE (一次性工程費用) = supplier NRE as agreed (a) + the platform team's
 labour Σ(hours × rate) × the tier discount (b), at-cost items undiscounted, the applicant's share of (b) ≤ 50%;
@@ -38,11 +38,6 @@ __all__ = [
     "Equipment",
     "MaintenanceFee",
     "MaintenanceUsage",
-    "RoyaltyAgreement",
-    "RoyaltyParty",
-    "SalesReport",
-    "RoyaltyStatement",
-    "RoyaltyLine",
 ]
 
 FINANCE = rule_permission("billing.statement_transition")
@@ -207,12 +202,24 @@ class NreStatement(StatementBase):
                 "share": self.share_percent.normalize(),
             }
             lines.append(
-                LineSpec(BillableService.NRE_PLATFORM_LABOUR, str(desc), Decimal(1), "式", self.labour_due, self.labour_due, **src)
+                LineSpec(
+                    BillableService.NRE_PLATFORM_LABOUR,
+                    str(desc),
+                    Decimal(1),
+                    "式",
+                    self.labour_due,
+                    self.labour_due,
+                    **src,
+                )
             )
         for cost in self.costs.all():
             lines.append(LineSpec(cost.kind, cost.description, Decimal(1), "式", cost.amount, cost.amount, **src))
         for item in self.supplier_items.all():
-            lines.append(LineSpec(BillableService.NRE_SUPPLIER, item.description, Decimal(1), "式", item.amount, item.amount, **src))
+            lines.append(
+                LineSpec(
+                    BillableService.NRE_SUPPLIER, item.description, Decimal(1), "式", item.amount, item.amount, **src
+                )
+            )
         return lines
 
 
@@ -311,9 +318,22 @@ class MaintenanceFee(StatementBase):
         """One line per usage line: equipment hours or labour hours at the recorded rate."""
         lines = []
         for u in self.usage.all():
-            service = BillableService.MAINTENANCE_EQUIPMENT if u.kind == UsageKind.EQUIPMENT else BillableService.MAINTENANCE_LABOUR
+            service = (
+                BillableService.MAINTENANCE_EQUIPMENT
+                if u.kind == UsageKind.EQUIPMENT
+                else BillableService.MAINTENANCE_LABOUR
+            )
             lines.append(
-                LineSpec(service, u.label, u.hours, "hour", u.rate, u.amount, source_kind="maintenance_fee", source_id=self.pk)
+                LineSpec(
+                    service,
+                    u.label,
+                    u.hours,
+                    "hour",
+                    u.rate,
+                    u.amount,
+                    source_kind="maintenance_fee",
+                    source_id=self.pk,
+                )
             )
         return lines
 
@@ -334,6 +354,3 @@ class MaintenanceUsage(TenantOwnedModel):
 
     class Meta:
         ordering = ["pk"]
-
-
-from billing.models.royalties import *  # noqa: E402,F403
