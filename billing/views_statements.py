@@ -109,9 +109,12 @@ def _statement(request: HttpRequest, kind: str, pk: Any) -> Any:
 def statement_action(request: HttpRequest, tenant_slug: str, kind: str, pk: Any, action: str) -> HttpResponse:
     """confirm / cancel any statement kind (finance); a refusal comes back as a 409 page with the reason."""
     st = _statement(request, kind, pk)
-    if action not in STATEMENT_ACTIONS:
+    if action not in (*STATEMENT_ACTIONS, "invoice"):
         raise Http404
     try:
+        if action == "invoice":
+            invoice = svc.draft_invoice_for(st, request.user)
+            return redirect("billing:invoice", tenant_slug=tenant_slug, pk=invoice.pk)
         STATEMENT_ACTIONS[action](st, request.user, comment=request.POST.get("comment", ""))
     except TransitionRefused as exc:
         return render(request, "billing/refused.html", {"error": exc.message, "back": request.path}, status=409)

@@ -340,6 +340,11 @@ SPECTACULAR_SETTINGS = {
         "MeetingStateEnum": "review.enums.MeetingState",
         "InvitationStateEnum": "review.enums.InvitationState",
         "DecisionStateEnum": "review.enums.DecisionState",
+        "StatementStateEnum": "billing.statement_enums.StatementState",
+        "AgreementStateEnum": "billing.statement_enums.AgreementState",
+        "RateCardStateEnum": "billing.statement_enums.RateCardState",
+        "CostKindEnum": "billing.statement_enums.CostKind",
+        "UsageKindEnum": "billing.statement_enums.UsageKind",
     },
 }
 

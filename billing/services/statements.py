@@ -383,3 +383,20 @@ def create_maintenance_fee(
         log_event(fee, ActivityAction.CREATED, user, data={"case": case.pk})
         _money(fee, user, "total", 0, fee.total)
     return fee
+
+
+# ---- invoicing (contract 3: statement.invoice_lines() -> billing.services.invoices.draft_invoice) --------------
+def draft_invoice_for(statement: Any, user: Any) -> Any:
+    """Draft the invoice of a confirmed statement (NRE, royalty or maintenance) from its ``invoice_lines()``
+    through the invoices half's ``draft_invoice`` (buyer: the case's applicant), and mark it invoiced; both in
+    one transaction. Returns the draft ``Invoice``. Refused ``not_confirmed``; PermissionDenied unless finance."""
+    from billing.services.invoices import draft_invoice  # the invoices half of billing (merged alongside)
+
+    with transaction.atomic():
+        locked = type(statement).objects.select_for_update().get(pk=statement.pk)
+        if locked.state != StatementState.CONFIRMED:
+            raise TransitionRefused(_("Only a confirmed statement can be invoiced."), code="not_confirmed")
+        case = locked.agreement.case if hasattr(locked, "agreement") else locked.case
+        invoice = draft_invoice(locked.tenant, lines=locked.invoice_lines(), by=user, case=case)
+        run_transition(statement, "mark_invoiced", user, comment=str(invoice.pk))
+    return invoice

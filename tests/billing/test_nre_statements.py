@@ -16,7 +16,7 @@ from platform_site.enums import ActivityAction
 from platform_site.models import ActivityLog
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused
-from tests.billing.factories import delivered_case, rate_cards
+from tests.billing.statement_factories import delivered_case, rate_cards
 from tests.factories import OrganizationFactory, reload
 
 JAN = (dt.date(2027, 1, 1), dt.date(2027, 1, 31))
@@ -169,3 +169,18 @@ def test_rate_card_versions_are_immutable_once_published(world):
         entry = ActivityLog.objects.filter(action=ActivityAction.MONEY_CHANGED, object_id=v3.pk).get()
         assert entry.data == {"field": "rate:software", "before": 1750, "after": 1800}
         assert RateCard.objects.count() == 3
+
+
+def test_a_confirmed_statement_drafts_its_invoice_through_the_invoices_half(world):
+    """Contract 3: runs once the invoices half (billing.services.invoices.draft_invoice) is merged."""
+    pytest.importorskip("billing.services.invoices")
+    rate_cards(world)
+    st = _build(world, delivered_case(world, share=25))
+    with tenant_scope(world.a):
+        with pytest.raises(TransitionRefused) as refused:
+            svc.draft_invoice_for(st, world.finance)
+        assert refused.value.code == "not_confirmed"
+        svc.confirm_statement(st, world.finance)
+        invoice = svc.draft_invoice_for(st, world.finance)
+        assert reload(st).state == "invoiced"
+        assert [line.amount for line in invoice.lines.all()] == [18260]

@@ -17,7 +17,7 @@ from platform_site.models import Organization
 from platform_site.rules import organizations_in
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused
-from tests.billing.factories import delivered_case, in_mass_production, rate_cards
+from tests.billing.statement_factories import delivered_case, in_mass_production, rate_cards
 from tests.factories import OrganizationFactory, reload
 
 

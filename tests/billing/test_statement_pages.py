@@ -18,7 +18,7 @@ from platform_site.enums import Role
 from platform_site.models import Organization
 from platform_site.rules import organizations_in
 from platform_site.tenancy import tenant_scope
-from tests.billing.factories import delivered_case, in_mass_production, rate_cards
+from tests.billing.statement_factories import delivered_case, in_mass_production, rate_cards
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
