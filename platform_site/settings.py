@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": REVIEW_REMINDER_INTERVAL_S,
         "options": {"expires": REVIEW_REMINDER_INTERVAL_S},
     },
+    "delivery-schedule": {  # biweekly report rows and reminders (cases.delivery.reminders)
+        "task": "cases.delivery.tasks.run_delivery_schedule",
+        "schedule": REVIEW_REMINDER_INTERVAL_S,
+        "options": {"expires": REVIEW_REMINDER_INTERVAL_S},
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------------
@@ -345,6 +350,11 @@ SPECTACULAR_SETTINGS = {
         "RateCardStateEnum": "billing.statement_enums.RateCardState",
         "CostKindEnum": "billing.statement_enums.CostKind",
         "UsageKindEnum": "billing.statement_enums.UsageKind",
+        "WorkGroupStateEnum": "cases.delivery.enums.WorkGroupState",
+        "MilestoneStateEnum": "cases.delivery.enums.MilestoneState",
+        "ReportStateEnum": "cases.delivery.enums.ReportState",
+        "DeliveryOutcomeEnum": "cases.delivery.enums.Outcome",
+        "DecisionOutcomeEnum": "review.enums.DecisionOutcome",
     },
 }
 

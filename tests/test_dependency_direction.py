@@ -30,7 +30,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "cases": frozenset({"platform_site"}),
     "review": frozenset({"platform_site", "cases"}),
     "suppliers": frozenset({"platform_site", "cases", "review"}),
-    "service_delivery": frozenset({"platform_site", "cases", "review", "suppliers"}),
+    "cases.delivery": frozenset({"platform_site", "cases", "review", "suppliers"}),
     "billing": frozenset({"platform_site", "cases", "review", "suppliers", "service_delivery"}),
     "hwsim": frozenset({"platform_site", "hwsim.engine"}),
     "hwsim.engine": frozenset(),

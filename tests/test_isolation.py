@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from platform_site.enums import TenantKind
 from platform_site.tenancy import tenant_scope
 from tests.billing.statement_samples import billing_statement_samples
+from tests.delivery.factories import delivery_samples
 from tests.factories import InvitationFactory, complete_case, set_fields
 from tests.hwsim.factories import VerificationJobFactory
 from tests.suppliers.factories import supplier_samples
@@ -82,6 +83,7 @@ def samples(world):
     panel = _review_panel_samples(world, case)
     billing_statements = billing_statement_samples(world)
     return {  # the first prefix a route name starts with wins: the specific review prefixes before "review:"
+        **delivery_samples(world),
         **supplier,
         **billing_statements,
         **{
@@ -193,6 +195,11 @@ def test_the_samples_are_visible_to_tenant_a(client, world, samples):
         "review:case_committee",
         "api-review-decision-detail",
         "review:expert_detail",
+        "delivery:group",
+        "delivery:report",
+        "delivery:assignment",
+        "api-delivery-report-detail",
+        "api-delivery-assignment-detail",
     ):
         prefix = next(p for p in samples if name.startswith(p))
         args = dict(tenant_routes())[name]

@@ -41,7 +41,8 @@ class MilestoneState(models.TextChoices):
 class ReportState(models.TextChoices):
     """每兩週填報個案進度: due → draft → submitted → acknowledged by the office, or returned with comments (then the
     case manager edits it again and resubmits). "Overdue" is not a state: a report still due or in draft after
-    its due date (:data:`UNSUBMITTED_STATES`)."""
+    its due date (:data:`UNSUBMITTED_STATES`) — never submitted in time. A returned report was handed in; it is
+    shown as returned (waiting for the case manager), not as overdue, and gets no reminders."""
 
     DUE = "due", _("Due")
     DRAFT = "draft", _("Draft")
@@ -50,8 +51,8 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", _("Returned with comments")
 
 
-#: Reports not (yet, or again) handed in: overdue once their due date has passed.
-UNSUBMITTED_STATES = (ReportState.DUE, ReportState.DRAFT, ReportState.RETURNED)
+#: Reports never handed in: overdue once their due date has passed (and reminded about).
+UNSUBMITTED_STATES = (ReportState.DUE, ReportState.DRAFT)
 #: Reports the case manager may edit.
 EDITABLE_STATES = frozenset({ReportState.DUE, ReportState.DRAFT, ReportState.RETURNED})
 #: Reports the applicant sees (without the hours).

@@ -62,3 +62,6 @@ rules.add_perm("delivery.form_transition", is_office_staff | is_system)
 rules.add_perm("delivery.lead_transition", is_group_lead)
 rules.add_perm("delivery.lead_or_office_transition", is_group_lead | is_office_staff)
 rules.add_perm("delivery.partner_transition", is_assignment_partner)
+# Menu entries (checked with the tenant).
+rules.add_perm("delivery.view_groups", is_office_staff | has_role(Role.CASE_MANAGER))
+rules.add_perm("delivery.view_reports", is_office_staff | has_role(Role.CASE_MANAGER))

@@ -13,15 +13,16 @@ from tests.factories import DemandCaseFactory
 
 def in_service_case(world: Any, *, customisations: list[str] | None = None, **fields: Any) -> Any:
     """A case of tenant A's applicant organisation in the ``in_service`` state (after the final review)."""
-    return DemandCaseFactory(
-        tenant=world.a,
-        applicant_org=world.org_a,
-        created_by=world.applicant,
-        state="in_service",
-        reference=fields.pop("reference", "TSMP-2026-0001"),
-        customisations=customisations if customisations is not None else ["software"],
+    values = {
+        "tenant": world.a,
+        "applicant_org": world.org_a,
+        "created_by": world.applicant,
+        "state": "in_service",
+        "reference": "TSMP-2026-0001",
+        "customisations": customisations if customisations is not None else ["software"],
         **fields,
-    )
+    }
+    return DemandCaseFactory(**values)
 
 
 def group(case: Any, *, lead: Any = None, state: str = "forming", **fields: Any) -> WorkGroup:
@@ -49,3 +50,56 @@ def report(
         for role, value in (hours or {}).items():
             ReportHours.objects.create(tenant=work_group.tenant, report=row, role=role, hours=Decimal(value))
     return row
+
+
+def delivery_samples(world: Any) -> dict[str, dict[str, Any]]:
+    """tests/test_isolation.py samples for the delivery routes: a tenant-A in-service case with its work group,
+    project, milestone, assignment, report and attachment, per route-name prefix (specific prefixes first)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.delivery.models import Assignment, Milestone, ReportAttachment
+    from tests.factories import MINIMAL_PDF
+    from tests.suppliers.factories import partner
+
+    case = in_service_case(world, reference="TSMP-2026-0901")
+    wg = group(case, lead=world.case_manager, state="active", kickoff_on=dt.date(2027, 1, 4))
+    profile = partner(world.a, "隔離測試系統整合", roles=["software"])
+    row = report(wg, 1, state="submitted", hours={"software": "8"})
+    with tenant_scope(world.a):
+        project = case.service_projects.get()
+        milestone = Milestone.objects.create(
+            tenant=world.a, project=project, title="M1", planned_on=dt.date(2027, 3, 1)
+        )
+        assignment = Assignment.objects.create(
+            tenant=world.a,
+            work_group=wg,
+            role="software",
+            partner=profile,
+            scope="s",
+            planned_start=dt.date(2027, 1, 4),
+            planned_end=dt.date(2027, 3, 1),
+            deliverables="d",
+        )
+        attachment = ReportAttachment(
+            tenant=world.a, report=row, original_name="a.pdf", content_type="application/pdf", size=len(MINIMAL_PDF),
+            uploaded_by=world.case_manager,
+        )  # fmt: skip
+        attachment.file.save("a.pdf", SimpleUploadedFile("a.pdf", MINIMAL_PDF), save=True)
+    common = {"tenant_slug": "tsmp"}
+    g = {**common, "pk": wg.pk, "action": "form", "case_pk": case.pk}
+    return {
+        "delivery:assignment": {**common, "pk": assignment.pk, "action": "accept"},
+        "delivery:assign": g,
+        "delivery:group": g,
+        "delivery:add_project": g,
+        "delivery:derive": g,
+        "delivery:project_roles": {**common, "pk": project.pk},
+        "delivery:add_milestone": {**common, "pk": project.pk},
+        "delivery:milestone": {**common, "pk": milestone.pk, "action": "start"},
+        "delivery:report": {**common, "pk": row.pk, "action": "acknowledge"},
+        "delivery:attachment": {**common, "pk": row.pk, "att_pk": attachment.pk},
+        "api-delivery-group-": {**common, "pk": wg.pk},
+        "api-delivery-assignment-": {**common, "pk": assignment.pk},
+        "api-delivery-milestone-": {**common, "pk": milestone.pk, "name": "start"},
+        "api-delivery-report-": {**common, "pk": row.pk},
+    }

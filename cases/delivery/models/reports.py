@@ -65,7 +65,7 @@ class ProgressReport(StateMachineMixin, TenantOwnedModel):
         )
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        """Not handed in (due, draft or returned) and ``today`` (Asia/Taipei) is after the due date."""
+        """Never handed in (due or draft) and ``today`` (Asia/Taipei) is after the due date."""
         today = today or timezone.localdate()
         return self.state in UNSUBMITTED_STATES and today > self.due_on
 
