@@ -31,7 +31,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "review": frozenset({"platform_site", "cases"}),
     "suppliers": frozenset({"platform_site", "cases", "review"}),
     "cases.delivery": frozenset({"platform_site", "cases", "review", "suppliers"}),
-    "billing": frozenset({"platform_site", "cases", "review", "suppliers", "service_delivery"}),
+    "billing": frozenset({"platform_site", "cases", "review", "suppliers", "cases.delivery"}),
     "hwsim": frozenset({"platform_site", "hwsim.engine"}),
     "hwsim.engine": frozenset(),
 }
