@@ -23,7 +23,8 @@ from tests.factories import OrganizationFactory, reload
 
 def _parties(world, shares=("40", "35", "25")):
     (org_id,) = organizations_in(world.supplier, world.a, Role.SUPPLIER)
-    s1 = Organization.objects.get(pk=org_id)  # world.supplier's organisation
+    with tenant_scope(world.a):
+        s1 = Organization.objects.get(pk=org_id)  # world.supplier's organisation
     s2 = OrganizationFactory(tenant=world.a, name="邊緣智能股份有限公司")
     return [
         {"organization": None, "label": "平台", "share": Decimal(shares[0])},
