@@ -12,8 +12,8 @@ from billing.enums import BillableService
 from billing.models import RoyaltyAgreement, RoyaltyLine, RoyaltyParty
 from billing.services import royalties
 from billing.services import statements as svc
-from platform_site.enums import Role
-from platform_site.models import Organization
+from platform_site.enums import ActivityAction, Role
+from platform_site.models import ActivityLog, Organization
 from platform_site.rules import organizations_in
 from platform_site.tenancy import tenant_scope
 from platform_site.transitions import TransitionRefused
@@ -86,6 +86,11 @@ def test_two_sales_periods_split_by_contribution_share(world):
         royalties.sign_agreement(new, world.finance)
         assert reload(agreement).state == "superseded" and reload(new).version == 2
         assert reload(st3).recompute() == again
+        RoyaltyParty.objects.filter(agreement=agreement).update(share=Decimal("1"))  # the live rows move…
+        assert reload(st3).recompute() == again  # …the frozen inputs do not
+        logged = ActivityLog.objects.filter(object_id=st3.pk, action=ActivityAction.MONEY_CHANGED).get()
+        assert logged.data == {"field": "due", "before": None, "after": 37037, "parts": [14815, 12963, 9259]}
+        assert logged.actor_id == world.applicant.pk
         line = st3.invoice_lines()[0]
         assert (line.service, line.amount, line.source_kind) == (BillableService.ROYALTY, 37037, "royalty_statement")
 
