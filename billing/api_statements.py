@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from billing import queries_statements as q
 from billing import serializers_statements as s
+from billing.models import Equipment, SupplierNreAgreement
 from billing.services import royalties
 from billing.services import statements as svc
 from cases.models import DemandCase
@@ -249,3 +250,96 @@ class MaintenanceFeeViewSet(_StatementActions, _ReadOnly):
 
     def get_object(self) -> Any:
         return q.get_maintenance_fee(self.request.user, self.request.tenant, self.kwargs["pk"])
+
+
+class MaintenanceFeeCreateMixin(mixins.CreateModelMixin):
+    """POST a maintenance fee (finance): the case, the period and its equipment / labour usage."""
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = s.MaintenanceInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        case = _case(request, d["case"])
+        usage = []
+        for item in d["usage"]:
+            if item.get("equipment"):
+                eq = get_for_tenant_or_404(Equipment.objects.all(), pk=item["equipment"])
+                usage.append({"equipment": eq, "hours": item["hours"]})
+            else:
+                usage.append({"role": item["role"], "hours": item["hours"]})
+        fee = svc.create_maintenance_fee(
+            request.user, case, period_start=d["period_start"], period_end=d["period_end"], usage=usage
+        )
+        return Response(s.MaintenanceFeeSerializer(fee).data, status=201)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=T),
+    retrieve=extend_schema(parameters=TI),
+    create=extend_schema(
+        parameters=T, request=s.MaintenanceInputSerializer, responses={201: s.MaintenanceFeeSerializer, 409: CONFLICT}
+    ),
+)
+class MaintenanceFeeWriteViewSet(MaintenanceFeeCreateMixin, MaintenanceFeeViewSet):
+    """Maintenance fees (實報實收); finance POSTs one with its equipment and labour usage."""
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=T),
+    retrieve=extend_schema(parameters=TI),
+    create=extend_schema(parameters=T, responses={201: s.EquipmentSerializer}),
+)
+class EquipmentViewSet(mixins.CreateModelMixin, _ReadOnly):
+    """Equipment with its hourly rate (finance and office staff read; finance adds)."""
+
+    serializer_class = s.EquipmentSerializer
+    list_perm = "billing.view_rate_cards"
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        if not can(self.request.user, self.list_perm, self.request.tenant):
+            raise Http404
+        return Equipment.objects.order_by("name", "pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = s.EquipmentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not can(request.user, "billing.manage_statements", request.tenant):
+            raise Http404
+        row = svc.create_equipment(request.user, request.tenant, **body.validated_data)
+        return Response(s.EquipmentSerializer(row).data, status=201)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=T),
+    retrieve=extend_schema(parameters=TI),
+    create=extend_schema(parameters=T, request=s.SupplierNreInputSerializer, responses={201: s.SupplierNreSerializer}),
+)
+class SupplierNreViewSet(mixins.CreateModelMixin, _ReadOnly):
+    """Supplier NRE agreements (seed 000 (a): agreed amounts with the document); finance records and signs."""
+
+    serializer_class = s.SupplierNreSerializer
+    list_perm = "billing.manage_statements"
+
+    def get_queryset(self) -> Any:
+        if not can(self.request.user, "billing.manage_statements", self.request.tenant):
+            raise Http404
+        return SupplierNreAgreement.objects.select_related("supplier").order_by("-created_at", "-pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = s.SupplierNreInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = dict(body.validated_data)
+        case = _case(request, d.pop("case"))
+        supplier = get_for_tenant_or_404(Organization.objects.all(), pk=d.pop("supplier"))
+        row = svc.record_supplier_nre(request.user, case, supplier=supplier, **d)
+        return Response(s.SupplierNreSerializer(row).data, status=201)
+
+    @extend_schema(parameters=TI, request=None, responses={200: s.SupplierNreSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, tenant_slug: str, pk: str) -> Response:
+        """Record it as signed (frozen); it is billed on the case's next NRE statement."""
+        row = self.get_object()
+        svc.sign_supplier_nre(row, request.user)
+        row.refresh_from_db()
+        return Response(s.SupplierNreSerializer(row).data)

@@ -10,6 +10,8 @@ router.register("royalty-agreements", api_statements.RoyaltyAgreementViewSet, ba
 router.register("sales-reports", api_statements.SalesReportViewSet, basename="api-billing-sales-report")
 router.register("royalty-statements", api_statements.RoyaltyStatementViewSet, basename="api-billing-royalty")
 router.register("royalty-lines", api_statements.RoyaltyLineViewSet, basename="api-billing-royalty-line")
-router.register("maintenance-fees", api_statements.MaintenanceFeeViewSet, basename="api-billing-maintenance")
+router.register("maintenance-fees", api_statements.MaintenanceFeeWriteViewSet, basename="api-billing-maintenance")
+router.register("equipment", api_statements.EquipmentViewSet, basename="api-billing-equipment")
+router.register("supplier-nre", api_statements.SupplierNreViewSet, basename="api-billing-supplier-nre")
 
 urlpatterns = router.urls

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from billing.models import (
+    Equipment,
     MaintenanceFee,
     MaintenanceUsage,
     NreCostItem,
@@ -25,6 +26,7 @@ from billing.models import (
     SupplierNreAgreement,
 )
 from billing.statement_enums import CostKind, RoyaltyBasis
+from suppliers.enums import WorkRole
 
 
 class RateSerializer(serializers.ModelSerializer):
@@ -250,3 +252,43 @@ class MaintenanceFeeSerializer(serializers.ModelSerializer):
             "total",
             "created_at",
         ]
+
+
+class EquipmentSerializer(serializers.ModelSerializer):
+    hourly_rate = serializers.IntegerField(min_value=0, error_messages={"min_value": _("This cannot be negative.")})
+
+    class Meta:
+        model = Equipment
+        fields = ["id", "name", "hourly_rate", "active"]
+        read_only_fields = ["active"]
+
+
+class UsageInputSerializer(serializers.Serializer):
+    equipment = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    role = serializers.ChoiceField(choices=WorkRole.choices, required=False, allow_blank=True, default="")
+    hours = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal(0),
+        error_messages={"min_value": _("Hours cannot be negative.")},
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("equipment")) == bool(attrs.get("role")):
+            raise serializers.ValidationError(_("Give either a piece of equipment or a work-group role."))
+        return attrs
+
+
+class MaintenanceInputSerializer(serializers.Serializer):
+    case = serializers.IntegerField(min_value=1)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    usage = UsageInputSerializer(many=True, allow_empty=False)
+
+
+class SupplierNreInputSerializer(serializers.Serializer):
+    case = serializers.IntegerField(min_value=1)
+    supplier = serializers.IntegerField(min_value=1)
+    description = serializers.CharField(max_length=200)
+    amount = serializers.IntegerField(min_value=0, error_messages={"min_value": _("This cannot be negative.")})
+    document_reference = serializers.CharField(max_length=200)

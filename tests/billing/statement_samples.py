@@ -47,6 +47,9 @@ def billing_statement_samples(world: Any) -> dict[str, dict[str, Any]]:
             usage=[{"equipment": eq, "hours": Decimal("1.00")}],
         )
         line_pk = report.statement.lines.first().pk
+        supplier_nre = svc.record_supplier_nre(
+            world.finance, case, supplier=world.org_a2, description="NRE", amount=1000, document_reference="協議書"
+        )
     common = {"tenant_slug": "tsmp"}
     return {
         "billing:nre": {**common, "pk": nre.pk},
@@ -64,5 +67,7 @@ def billing_statement_samples(world: Any) -> dict[str, dict[str, Any]]:
         "api-billing-royalty-line-": {**common, "pk": line_pk},
         "api-billing-royalty-": {**common, "pk": report.statement.pk, "action_name": "confirm"},
         "api-billing-maintenance-": {**common, "pk": fee.pk, "action_name": "confirm"},
+        "api-billing-equipment-": {**common, "pk": eq.pk},
+        "api-billing-supplier-nre-": {**common, "pk": supplier_nre.pk},
         "billing:": common,  # the invoices half's list (its own samples, with an invoice pk, replace this)
     }

@@ -158,3 +158,47 @@ def test_api_lists_are_bounded(world, setup, django_assert_max_num_queries, path
             )
     with django_assert_max_num_queries(12 + extra):
         assert c.get(f"{API}{path}").status_code == 200
+
+
+def test_finance_records_equipment_maintenance_and_supplier_nre(world, setup):  # noqa: F811
+    c = api(world.finance)
+    r = c.post(f"{API}equipment/", {"name": "晶圓探針台", "hourly_rate": 2400}, format="json")
+    assert r.status_code == 201
+    eq = r.data["id"]
+    assert c.post(f"{API}equipment/", {"name": "x", "hourly_rate": -1}, format="json").data["hourly_rate"] == [
+        "This cannot be negative."
+    ]
+    body = {
+        "case": setup["own"].pk,
+        "period_start": "2027-10-01",
+        "period_end": "2027-10-31",
+        "usage": [{"equipment": eq, "hours": "3.50"}, {"role": "system_integration", "hours": "4.25"}],
+    }
+    r = c.post(f"{API}maintenance-fees/", body, format="json")
+    assert r.status_code == 201 and (r.data["equipment_total"], r.data["labour_total"], r.data["total"]) == (
+        8400,
+        7863,
+        16263,
+    )
+    bad = c.post(f"{API}maintenance-fees/", {**body, "usage": [{"hours": "1"}]}, format="json")
+    assert bad.status_code == 400
+    r = c.post(
+        f"{API}supplier-nre/",
+        {
+            "case": setup["own"].pk,
+            "supplier": world.org_a2.pk,
+            "description": "模組 NRE",
+            "amount": 50000,
+            "document_reference": "協議書 7",
+        },
+        format="json",
+    )
+    assert r.status_code == 201 and r.data["state"] == "draft"
+    assert c.post(f"{API}supplier-nre/{r.data['id']}/sign/").data["state"] == "signed"
+    applicant = api(world.applicant)
+    assert applicant.post(f"{API}maintenance-fees/", body, format="json").status_code == 404
+    assert applicant.get(f"{API}supplier-nre/").status_code == 404
+    assert applicant.get(f"{API}equipment/").status_code == 404
+    fees = applicant.get(f"{API}maintenance-fees/").data["results"]
+    assert [f["total"] for f in fees] == [16263]  # the applicant's own case
+    assert api(world.other_applicant).get(f"{API}maintenance-fees/").data["results"] == []
