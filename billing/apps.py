@@ -18,7 +18,13 @@ class BillingConfig(AppConfig):
 
     name = "billing"
     verbose_name = _("Billing")
-    nav = (NavEntry(_("Invoices"), "billing:invoices", "billing.view_invoice_list", tenant_kinds=OFFICES, order=70),)
+    nav = (
+        NavEntry(_("Invoices"), "billing:invoices", "billing.view_invoice_list", tenant_kinds=OFFICES, order=70),
+        # statements (rate cards, NRE, royalties, maintenance)
+        NavEntry(_("Statements"), "billing:statements", "billing.view_statement_list", tenant_kinds=OFFICES, order=71),
+        NavEntry(_("Rate cards"), "billing:rate_cards", "billing.view_rate_cards", tenant_kinds=OFFICES, order=72),
+        NavEntry(_("Royalties"), "billing:royalty_lines", "billing.nav_royalty_lines", tenant_kinds=OFFICES, order=73),
+    )
     home_panels = (
         HomePanel(
             "billing-receivables",

@@ -36,3 +36,5 @@ rules.add_perm("billing.view_invoice", is_billing_staff | is_buyer)
 #: Drafting, issuing, voiding, recording payments, number ranges, exports: finance only.
 rules.add_perm("billing.manage_invoices", is_finance)
 rules.add_perm("billing.invoice_transition", is_finance)
+
+from billing import rules_statements  # noqa: E402,F401  (statements: rate cards, NRE, royalty, maintenance)

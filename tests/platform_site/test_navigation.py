@@ -42,16 +42,44 @@ DELIVERY_LABELS = ["Work groups", "Progress reports"]
 DASHBOARD = "/t/{slug}/benefits/dashboard/"
 # The billing app (issue 11): invoices for finance, office staff and applicants (each sees its own rows).
 INVOICES = "/t/{slug}/billing/invoices/"
+# ... and its statements (finance and office staff; applicants their own), rate cards, a supplier's royalty lines.
+STATEMENTS, RATES = "/t/{slug}/billing/statements/", "/t/{slug}/billing/rate-cards/"
+ROYALTY_LINES = "/t/{slug}/billing/royalty-lines/"
 OFFICE_MENU = {
-    "applicant": [CASES, DESIGNS, INVOICES],
-    "other_applicant": [CASES, DESIGNS, INVOICES],
-    "supplier": [CASES, DESIGNS, MINE, REFERRALS],
-    "office_reviewer": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, DASHBOARD, INVOICES],
-    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, DASHBOARD, TIERS, INVOICES],
+    "applicant": [CASES, DESIGNS, INVOICES, STATEMENTS],
+    "other_applicant": [CASES, DESIGNS, INVOICES, STATEMENTS],
+    "supplier": [CASES, DESIGNS, MINE, REFERRALS, ROYALTY_LINES],
+    "office_reviewer": [
+        CASES,
+        QUEUE,
+        OVERVIEW,
+        MEETINGS,
+        POOL,
+        *SUPPLY,
+        *DELIVERY,
+        DASHBOARD,
+        INVOICES,
+        STATEMENTS,
+        RATES,
+    ],
+    "cto": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, DASHBOARD, TIERS, INVOICES, STATEMENTS, RATES],
     "expert": [CASES, PROFILE],
     "case_manager": [CASES, *DELIVERY],
-    "finance": [CASES, INVOICES],
-    "tenant_admin": [CASES, QUEUE, OVERVIEW, MEETINGS, POOL, *SUPPLY, *DELIVERY, DASHBOARD, TIERS, INVOICES],
+    "finance": [CASES, INVOICES, STATEMENTS, RATES],
+    "tenant_admin": [
+        CASES,
+        QUEUE,
+        OVERVIEW,
+        MEETINGS,
+        POOL,
+        *SUPPLY,
+        *DELIVERY,
+        DASHBOARD,
+        TIERS,
+        INVOICES,
+        STATEMENTS,
+        RATES,
+    ],
     "b_reviewer": [],
     "outsider": [],
 }
@@ -97,6 +125,7 @@ def test_a_superuser_sees_only_what_their_membership_allows(client, world):
         "/t/tsmp/cases/",
         "/t/tsmp/suppliers/designs/",
         "/t/tsmp/billing/invoices/",
+        "/t/tsmp/billing/statements/",
     ]
 
 
@@ -114,6 +143,8 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
             *DELIVERY_LABELS,
             "Office dashboard",
             "Invoices",
+            "Statements",
+            "Rate cards",
         ]
         assert [str(i.label) for i in visible_nav(world.reviewer, world.a)] == labels
     with translation.override("zh-hant"):
@@ -123,7 +154,7 @@ def test_labels_are_translated_and_ordered_by_the_declared_order(world):
 def test_the_menu_reuses_the_request_role_cache(world, django_assert_num_queries):
     roles_in(world.reviewer, world.a)  # the context processor's tenant_roles fills the per-user cache
     with django_assert_num_queries(0):
-        assert len(visible_nav(world.reviewer, world.a)) == 13
+        assert len(visible_nav(world.reviewer, world.a)) == 15
 
 
 def test_an_entry_may_use_a_predicate_and_a_tenant_kind_filter(world):
