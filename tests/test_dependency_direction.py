@@ -188,7 +188,7 @@ FORBIDDEN_SOURCES = [
 
 ALLOWED_SOURCES = [
     ("cases/services.py", "from platform_site.transitions import run_transition\nfrom . import models\n"),
-    ("billing/models.py", "from cases.models import DemandCase\nfrom service_delivery import services\n"),
+    ("billing/models.py", "from cases.models import DemandCase\nfrom cases.delivery import services\n"),
     ("hwsim/engine/runner.py", "from hwsim.engine import systolic\nfrom .loadgen import run_offline\n"),
     ("hwsim/runner.py", "from hwsim.engine.runner import run_verification\n"),
     (
