@@ -91,7 +91,12 @@ class RoyaltyAgreementForm(forms.Form):
     case = forms.ModelChoiceField(label=_("Case"), queryset=DemandCase.objects.none())
     basis = forms.ChoiceField(label=_("Royalty base"), choices=RoyaltyBasis.choices)
     rate_percent = forms.DecimalField(
-        label=_("Rate (% of net sales)"), required=False, min_value=0, max_value=100, decimal_places=3
+        # xgettext:no-python-format
+        label=_("Rate (% of net sales)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=3,
     )
     amount_per_unit = forms.DecimalField(
         label=_("Amount per unit (NTD)"), required=False, min_value=0, decimal_places=2, error_messages=NEGATIVE

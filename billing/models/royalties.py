@@ -36,7 +36,12 @@ class RoyaltyAgreement(StateMachineMixin, TenantOwnedModel):
     version = models.PositiveIntegerField(_("version"), default=1)
     basis = models.CharField(_("royalty base"), max_length=24, choices=RoyaltyBasis.choices)
     rate_percent = models.DecimalField(
-        _("rate (% of net sales)"), max_digits=6, decimal_places=3, null=True, blank=True
+        # xgettext:no-python-format
+        _("rate (% of net sales)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
     )
     amount_per_unit = models.DecimalField(
         _("amount per unit (NTD)"), max_digits=12, decimal_places=2, null=True, blank=True

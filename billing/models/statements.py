@@ -171,8 +171,10 @@ class NreStatement(StatementBase):
     )
     labour_gross = models.BigIntegerField(_("platform labour Σ(hours × rate)"), default=0)
     labour_discounted = models.BigIntegerField(_("after the tier discount"), default=0)
+    # xgettext:no-python-format
     labour_cap = models.BigIntegerField(_("50% ceiling"), default=0)
     labour_due = models.BigIntegerField(_("platform labour charged"), default=0)
+    # xgettext:no-python-format
     cap_binding = models.BooleanField(_("the 50% ceiling applies"), default=False)
     costs_total = models.BigIntegerField(_("at-cost items"), default=0)
     supplier_total = models.BigIntegerField(_("supplier NRE"), default=0)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from cases.delivery.enums import AssignmentState as A
@@ -60,7 +61,7 @@ class CustomerServiceTicket(TenantOwnedModel):
     """專人客服: a need outside the four project types, handled by the office as a ticket on the case."""
 
     case = models.ForeignKey("cases.DemandCase", on_delete=models.CASCADE, related_name="service_tickets")
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("customer-service ticket", "subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     state = models.CharField(_("status"), max_length=16, choices=TicketState.choices, default=TicketState.OPEN)
     resolved_at = models.DateTimeField(null=True, blank=True)
