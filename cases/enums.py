@@ -30,6 +30,7 @@ NEEDS_ANALYSIS_STATES = frozenset({CaseState.SUBMITTED, CaseState.QUALIFICATION,
 
 class ClosureReason(models.TextChoices):
     COMPLETED = "completed", _("Service completed")
+    TERMINATED = "terminated", _("Service terminated")
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
     NOT_PASSED_PRELIMINARY = "not_passed_preliminary", _("Did not pass the preliminary review")
     NOT_PASSED_FINAL = "not_passed_final", _("Did not pass the final review")

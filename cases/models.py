@@ -45,6 +45,7 @@ from cases.enums import (
     ProjectType,
 )
 from platform_site.tenancy import TenantOwnedModel
+from platform_site.transitions import TransitionRefused
 from platform_site.workdays import add_working_days, working_days_between
 from platform_site.workflow import StateMachineMixin, condition, rule_permission
 
@@ -394,6 +395,20 @@ class DemandCase(QualificationChecklistMixin, StateMachineMixin, TenantOwnedMode
     def close_completed(self, *, by: Any, comment: str = "") -> None:
         """結案: the referral, reference design or platform service is complete."""
         self._close(ClosureReason.COMPLETED)
+
+    @transition(
+        field=state,
+        source=S.IN_SERVICE,
+        target=S.CLOSED,
+        custom={"label": _("Close as terminated")},
+        permission=OFFICE,
+    )
+    def close_terminated(self, *, by: Any, comment: str = "") -> None:
+        """結案 (terminated): the platform service ends without completing; the comment is the reason and is
+        required (409 ``reason_missing``; nothing is saved)."""
+        if not comment.strip():
+            raise TransitionRefused(gettext("Give the reason for terminating the service."), code="reason_missing")
+        self._close(ClosureReason.TERMINATED)
 
     @transition(
         field=state,

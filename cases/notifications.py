@@ -55,6 +55,7 @@ NOTIFIED_TRANSITIONS = frozenset(
         "pass_final",
         "fail_final",
         "close_completed",
+        "close_terminated",
     }
 )
 #: Transitions the office reviewers are told about: a case enters (or re-enters) the qualification queue.

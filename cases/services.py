@@ -36,6 +36,7 @@ SIMPLE_TRANSITIONS = frozenset(
         "withdraw",
         "start_qualification",
         "close_completed",
+        "close_terminated",
         "proceed_to_preliminary",
     }
 )

@@ -17,6 +17,7 @@ Three queries whatever the number of partners (partners, designs, referral count
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +55,17 @@ def case_text(case: Any) -> str:
     return " ".join(p or "" for p in parts).lower()
 
 
-def ranking(case: Any) -> list[tuple[str, str, list[Candidate]]]:
-    """``[(role code, role label, [Candidate, …] best first), …]`` for each role ``case`` needs (①–⑧ order)."""
-    roles = required_roles(list(case.customisations or [])) or list(WorkRole.values)
+def ranking(case: Any, roles: Iterable[str] | None = None) -> list[tuple[str, str, list[Candidate]]]:
+    """``[(role code, role label, [Candidate, …] best first), …]`` for each role ``case`` needs (①–⑧ order).
+
+    ``roles``: rank for these roles instead (WorkRole codes, listed in ①–⑧ order; unknown codes ignored) — e.g.
+    a work group's required roles, which the office may have extended by hand beyond the customisation needs.
+    Every approved partner registered for a role is listed under it."""
+    if roles is not None:
+        wanted = set(roles)
+        roles = [role for role in WorkRole.values if role in wanted]
+    else:
+        roles = required_roles(list(case.customisations or [])) or list(WorkRole.values)
     text = case_text(case)
     partners = list(
         SupplierProfile.objects.filter(state=OnboardingState.APPROVED)

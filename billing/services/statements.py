@@ -31,6 +31,7 @@ from billing.models import (
     RateCardRate,
     SupplierNreAgreement,
 )
+from billing.services.invoices import draft_invoice
 from billing.statement_enums import AgreementState, RateCardState, StatementState, UsageKind
 from cases.delivery.queries import billable_hours
 from platform_site.activity import log_event
@@ -390,8 +391,6 @@ def draft_invoice_for(statement: Any, user: Any) -> Any:
     """Draft the invoice of a confirmed statement (NRE, royalty or maintenance) from its ``invoice_lines()``
     through the invoices half's ``draft_invoice`` (buyer: the case's applicant), and mark it invoiced; both in
     one transaction. Returns the draft ``Invoice``. Refused ``not_confirmed``; PermissionDenied unless finance."""
-    from billing.services.invoices import draft_invoice  # the invoices half of billing (merged alongside)
-
     with transaction.atomic():
         locked = type(statement).objects.select_for_update().get(pk=statement.pk)
         if locked.state != StatementState.CONFIRMED:

@@ -1,13 +1,11 @@
 """Demo data of benefit tracking (``manage.py seed_demo``): a year of monthly KPI measurements, with baselines,
-for a case closed after service (seed 001_f4b2551ebc037df1.txt: OEE and ROI before and after the project).
+for the delivery demo's closed case in mass production (seed 001_f4b2551ebc037df1.txt: OEE and ROI before and
+after the project).
 
-The case comes from :func:`closed_case`. Until the delivery app's demo provides "a closed case in mass
-production", the TSMP demo has no case closed after service, so :func:`closed_case` makes one through the
-cases services: a metal-works case driven to 初審 by ``cases.demo``'s own path, through 初審 and 複審 by the CTO
-(``cases.services.committee_transition``, without meetings — so it has no case manager; the office reviewer
-records the KPIs) and closed as completed. **The coordinator can point** :func:`closed_case` **at the delivery
-demo's case** (e.g. look it up by title) and drop the creation. Idempotent: nothing when the tenant already has
-measurements; only in a programme office.
+The case is :func:`cases.delivery.demo.mass_production_case` (閉案 after the trial production, in 量產/銷售 from
+365 days ago), which the delivery demo seeds first (``INSTALLED_APPS`` order); the benefits demo makes no case of
+its own. Its case manager records the KPIs (the office reviewer where the case has none). Idempotent: nothing
+when the tenant already has measurements or the delivery demo has no such case; only in a programme office.
 """
 
 from __future__ import annotations
@@ -17,42 +15,23 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cases import services as case_services
 from cases.benefits import services
 from cases.benefits.enums import KpiKind
 from cases.benefits.models import KpiMeasurement
-from cases.demo import _seed_case
-from cases.enums import CaseState, Customisation, Industry
+from cases.delivery.demo import MASS_PRODUCTION_TITLE, mass_production_case
 from cases.models import DemandCase
 from platform_site.enums import Role, TenantKind
 from platform_site.extensions import DemoSite
+from platform_site.rules import can
 
-CLOSED_TITLE = "射出成型機台稼動監控與良率提升"
+#: The title of the case that carries the demo KPIs (the delivery demo's closed case in mass production).
+CLOSED_TITLE = MASS_PRODUCTION_TITLE
 
 
-def closed_case(site: DemoSite) -> DemandCase:
-    """The closed-after-service case of the demo tenant that carries the KPIs (see the module docstring)."""
-    case = DemandCase.objects.filter(title=CLOSED_TITLE).first()
-    if case is not None:
-        return case
-    case = _seed_case(
-        site,
-        "metal",
-        CLOSED_TITLE,
-        Industry.MANUFACTURING,
-        "射出成型",
-        "射出機台停機原因靠人工記錄，OEE 僅約六成，短射與毛邊不良率偏高。",
-        "機聯網蒐集機台稼動與製程參數，邊緣 AI 即時判讀不良並回饋參數。",
-        [Customisation.HARDWARE, Customisation.SOFTWARE],
-        "preliminary_review",
-    )
-    cto, reviewer = site.people[Role.CTO], site.people[Role.OFFICE_REVIEWER]
-    for name in ("pass_preliminary", "pass_final"):
-        case_services.committee_transition(case, name, cto, comment="示範資料：委員會審查通過。", notify=False)
-        case.refresh_from_db()
-    case_services.transition_case(case, "close_completed", reviewer, comment="服務完成，進入效益追蹤。")
-    case.refresh_from_db()
-    return case
+def closed_case(site: DemoSite) -> DemandCase | None:
+    """The closed-after-service case of the demo tenant that carries the KPIs (call inside the tenant scope):
+    the delivery demo's case in mass production, or None when there is none."""
+    return mass_production_case()
 
 
 def _months(last: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
@@ -68,13 +47,15 @@ def _months(last: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
 
 def seed(site: DemoSite) -> None:
     """Twelve months of OEE and revenue, quarterly ROI and investment induced, jobs and products at the end;
-    baselines for OEE, revenue and jobs the quarter before the first month. Recorded by the office reviewer."""
+    baselines for OEE, revenue and jobs the quarter before the first month. Recorded by the case manager."""
     if site.tenant.kind != TenantKind.PLATFORM_OFFICE or KpiMeasurement.objects.exists():
         return
     case = closed_case(site)
-    if case.state != CaseState.CLOSED:
+    if case is None:
         return
-    who = site.people[Role.OFFICE_REVIEWER]
+    who = site.people.get(Role.CASE_MANAGER)
+    if who is None or not can(who, "benefits.record_kpi", case):
+        who = site.people[Role.OFFICE_REVIEWER]
     months = _months(timezone.localdate(), 12)
     base_end = months[0][0] - dt.timedelta(days=1)
     base_start = (base_end - dt.timedelta(days=80)).replace(day=1)

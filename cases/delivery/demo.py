@@ -79,9 +79,8 @@ def _form(site: DemoSite, group: WorkGroup, start: dt.date) -> WorkGroup:
     if group.lead_id is None:
         services.set_lead(group, office, manager)
     members = _members()
-    required = set(group.required_roles())
-    for role, label, ranked in matching.ranking(group.case):
-        if role not in required or not ranked:
+    for role, label, ranked in matching.ranking(group.case, roles=group.required_roles()):
+        if not ranked:
             continue
         profile = SupplierProfile.objects.get(pk=ranked[0].profile.pk)
         assignment = services.propose_assignment(

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from cases.benefits import dashboard
 from cases.benefits.demo import CLOSED_TITLE
 from cases.benefits.models import KpiMeasurement
+from cases.delivery.demo import MASS_PRODUCTION_TITLE
+from cases.delivery.queries import mass_production_started_on
 from cases.enums import CaseState
 from cases.models import DemandCase
 from platform_site.models import ActivityLog, Tenant
@@ -34,8 +36,9 @@ def test_the_demo_closed_case_has_a_year_of_kpis():
         assert ActivityLog.objects.filter(object_id=case.pk, action="kpi_recorded").count() == (
             KpiMeasurement.objects.filter(case=case).count()
         )
+        assert case.title == MASS_PRODUCTION_TITLE and mass_production_started_on(case) is not None
         stages = {s.key: s.count for s in dashboard.case_funnel(tsmp)}
-    assert stages["closed"] == 1 and stages["in_service"] >= 2
+    assert stages["closed"] == 1 and stages["in_service"] >= 2  # the one closed case is delivery's
     call_command("seed_demo", stdout=io.StringIO())  # idempotent
     with tenant_scope(tsmp):
         assert DemandCase.objects.filter(title=CLOSED_TITLE).count() == 1

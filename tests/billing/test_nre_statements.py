@@ -172,8 +172,8 @@ def test_rate_card_versions_are_immutable_once_published(world):
 
 
 def test_a_confirmed_statement_drafts_its_invoice_through_the_invoices_half(world):
-    """Contract 3: runs once the invoices half (billing.services.invoices.draft_invoice) is merged."""
-    pytest.importorskip("billing.services.invoices")
+    """Contract 3: ``draft_invoice_for`` hands a confirmed statement's ``invoice_lines()`` to the invoices half's
+    ``draft_invoice`` (buyer: the case's applicant) and marks the statement invoiced; once only."""
     rate_cards(world)
     st = _build(world, delivered_case(world, share=25))
     with tenant_scope(world.a):
@@ -184,3 +184,10 @@ def test_a_confirmed_statement_drafts_its_invoice_through_the_invoices_half(worl
         invoice = svc.draft_invoice_for(st, world.finance)
         assert reload(st).state == "invoiced"
         assert [line.amount for line in invoice.lines.all()] == [18260]
+        line = invoice.lines.get()
+        assert (line.service, line.source_kind, line.source_id) == ("nre_platform_labour", "nre_statement", st.pk)
+        assert (invoice.state, invoice.case_id, invoice.buyer_ubn) == ("draft", st.case_id, "04595257")
+        assert (invoice.sales_amount, invoice.tax_amount, invoice.total_amount) == (18260, 913, 19173)
+        with pytest.raises(TransitionRefused) as twice:
+            svc.draft_invoice_for(reload(st), world.finance)
+        assert twice.value.code == "not_confirmed"

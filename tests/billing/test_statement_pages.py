@@ -85,6 +85,8 @@ def test_finance_sees_every_statement_and_the_whole_trail(client, world, setup):
     assert 'id="labour-gross">73,038<' in detail and 'id="labour-discounted">18,260<' in detail
     assert 'id="labour-cap">36,519<' in detail and 'data-binding="0"' in detail and "within the ceiling" in detail
     assert detail.count("data-line=") == 4 and "6,938" in detail
+    zh = client.get(url("nre", pk=setup["nre_own"].pk), HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert 'id="labour-gross">73,038<' in zh  # grouped in every language (billing_money.ntd, not intcomma)
     response = client.post(
         url("nre", pk=setup["nre_own"].pk),
         {"kind": "trial_production", "description": "少量試製 20 片", "amount": "40000"},

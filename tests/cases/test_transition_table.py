@@ -4,7 +4,8 @@ The expected table is written out here from seed 000_9617a3b789ca4d20.txt (who d
 demand-side flow), not derived from the code under test:
 - applicants (of the case's organisation) submit, resubmit after a documents request, and withdraw;
 - office reviewers (推動辦公室人員; tenant admins act as reviewers too) run 資格審 and its decisions;
-- office staff (reviewers, CTO, tenant admin) close completed referrals / reference designs / services;
+- office staff (reviewers, CTO, tenant admin) close completed referrals / reference designs / services, and
+  terminate a service (in service only, with the reason);
 - the CTO (技術長, who chairs 初審 and 複審) records the preliminary and final review outcomes.
 """
 
@@ -41,6 +42,7 @@ TABLE = {
     "pass_final": ({S.FINAL_REVIEW}, CTO),
     "fail_final": ({S.FINAL_REVIEW}, CTO),
     "close_completed": ({S.REFERRED, S.REFERENCE_DESIGN, S.IN_SERVICE}, OFFICE),
+    "close_terminated": ({S.IN_SERVICE}, OFFICE),
     "withdraw": ({S.DRAFT, S.SUBMITTED, S.QUALIFICATION, S.DOCUMENTS_REQUESTED}, APPLICANT),
 }
 TARGETS = {
@@ -57,6 +59,7 @@ TARGETS = {
     "pass_final": S.IN_SERVICE,
     "fail_final": S.CLOSED,
     "close_completed": S.CLOSED,
+    "close_terminated": S.CLOSED,
     "withdraw": S.WITHDRAWN,
 }
 

@@ -181,7 +181,10 @@ def test_terminating_needs_a_reason_and_never_enters_mass_production(world: Any,
             "申請人撤回需求",
             False,
         )
-        assert reload(setup["case"]).state == "closed"
+        case = reload(setup["case"])
+        assert (case.state, case.closure_reason) == ("closed", "terminated")  # the case's own close_terminated
+        entry = ActivityLog.objects.filter(object_id=case.pk, action="close_terminated").get()
+        assert entry.comment == "申請人撤回需求"
         assert mass_production_started_on(setup["case"]) is None
 
 

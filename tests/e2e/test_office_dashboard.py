@@ -2,7 +2,8 @@
 menu, the funnel counts match the demo cases (counted from the database by the same rule), the XLSX download
 holds the page's numbers, and the demo's closed case shows its KPI trends as SVG with the baseline marked.
 
-Data: ``manage.py seed_demo`` (cases/demo.py, review/demo.py, cases/benefits/demo.py).
+Data: ``manage.py seed_demo`` (cases/demo.py, review/demo.py, cases/delivery/demo.py, cases/benefits/demo.py:
+the KPIs sit on the delivery demo's closed case in mass production).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from cases.benefits import dashboard
 from cases.benefits.demo import CLOSED_TITLE
-from cases.models import DemandCase
+from cases.delivery.demo import mass_production_case
+from cases.hooks import collect_funnel
 from platform_site.management.commands.seed_demo import DEMO_PASSWORD
 from platform_site.models import Tenant
 from platform_site.tenancy import tenant_scope
@@ -27,9 +28,13 @@ def test_the_dashboard_funnel_matches_the_demo_data_and_the_xlsx_the_page(page):
     call_command("seed_demo")
     tsmp = Tenant.objects.get(slug="tsmp")
     with tenant_scope(tsmp):
-        expected = [s.count for s in sorted(dashboard.case_funnel(tsmp), key=lambda s: s.order)]
-        closed = DemandCase.objects.get(title=CLOSED_TITLE)
-    assert expected[0] >= 10 and expected[-1] == 1  # every demo case was submitted; one closed after service
+        stages = collect_funnel(tsmp)  # the case stages (benefits) and the delivery stages, in funnel order
+        expected = [s.count for s in stages]
+        closed = mass_production_case()
+    by_key = {s.key: s.count for s in stages}
+    assert expected[0] >= 10  # every demo case was submitted
+    assert by_key["closed"] == 1 and by_key["mass_production"] == 1  # one closed after service: in mass production
+    assert closed.title == CLOSED_TITLE and by_key["work_group_formed"] >= 3
     page.goto("/accounts/login/")
     page.fill("#id_username", "reviewer@tsmp.demo")
     page.fill("#id_password", DEMO_PASSWORD)

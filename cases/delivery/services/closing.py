@@ -2,7 +2,7 @@
 report; the office closes with an outcome — completed, or terminated with a reason — and records whether the
 case enters mass production / sales (量產/銷售, where royalties begin: cases.delivery.queries
 .mass_production_started_on). The case itself is closed through cases.services (its ``close_completed``
-transition), never by writing its state."""
+or ``close_terminated`` transition: closure reason ``completed`` / ``terminated``), never by writing its state."""
 
 from __future__ import annotations
 
@@ -68,5 +68,6 @@ def close_service(
             run_transition(group, "terminate", user, comment=reason, reason=reason)
         else:
             raise TransitionRefused(_("Choose an outcome."), code="invalid")
-        case_services.transition_case(group.case, "close_completed", user, comment=comment or reason)
+        case_transition = "close_completed" if outcome == Outcome.COMPLETED else "close_terminated"
+        case_services.transition_case(group.case, case_transition, user, comment=comment or reason)
     return group

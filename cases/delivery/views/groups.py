@@ -108,10 +108,11 @@ def derive(request: HttpRequest, tenant_slug: str, case_pk: int) -> HttpResponse
 
 @tenant_member_required
 def assign(request: HttpRequest, tenant_slug: str, pk: int) -> HttpResponse:
-    """Office: assign an approved partner to a required role, chosen from the matchmaking ranking."""
+    """Office: assign an approved partner to a required role, chosen from the matchmaking ranking of the group's
+    required roles (every approved partner registered for the role, best first)."""
     group = queries.get_group_for_user(request.user, request.tenant, pk, perm="delivery.manage")
-    required = set(group.required_roles())
-    candidates = [row for row in matching.ranking(group.case) if row[0] in required]
+    # every required role, also one the office added by hand: every approved partner registered for it, ranked
+    candidates = matching.ranking(group.case, roles=group.required_roles())
     form = AssignmentForm(request.POST or None, candidates=candidates)
     status = 200
     if request.method == "POST":
