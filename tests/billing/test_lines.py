@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from billing.enums import FREE_SERVICES, BillableService
 from billing.lines import LineSpec
@@ -28,7 +29,8 @@ def test_free_services_are_refused(service: str) -> None:
     with pytest.raises(ValidationError) as info:
         LineSpec(service, "Analysis", Decimal("1"), "式", 1000, 1000)
     assert info.value.code == "free_service"
-    assert "free service" in str(info.value.messages[0])
+    with translation.override("en"):
+        assert "free service" in str(info.value.messages[0])
 
 
 @pytest.mark.parametrize(
