@@ -244,7 +244,8 @@ def test_dashboard_and_exports_query_counts_do_not_grow_with_cases(client, world
     small = _counts(client)
     grow(world, 49)
     assert _counts(client) == small
-    assert max(small.values()) <= 16, small
+    # a fixed bound: 16 on SQLite, 17 on PostgreSQL (the tenant scope's set_config for row-level security)
+    assert max(small.values()) <= 17, small
 
 
 def test_the_exports_hold_the_numbers_of_the_page(client, world):
